@@ -1,0 +1,162 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { CaptureError, FormatError } from './errors.js';
+import type { Frame, InputInfo } from './frame.js';
+import type { RecordParser } from './parser.js';
+import { PcapParser } from './pcap.js';
+import { PcapngParser } from './pcapng.js';
+import { describeForeign, isGzip, sniffFormat } from './sniff.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+/** Opens one input (a path, or '-' for stdin) and yields its frames in batches, in file order. Reading stops at the
+ * first fault: the frames before it are yielded, the fault is recorded in `info.truncated` and thrown as a
+ * CaptureError naming the file and byte offset. */
+export class CaptureInput {
+  readonly info: InputInfo;
+
+  constructor(
+    readonly path: string,
+    readonly index: number,
+  ) {
+    this.info = {
+      file: path === '-' ? '(stdin)' : path,
+      format: 'unknown',
+      compressed: false,
+      precision: 'us',
+      snaplen: null,
+      linkTypes: [],
+      packets: 0,
+      bytes: 0,
+      truncated: null,
+    };
+  }
+
+  async *batches(): AsyncGenerator<Frame[]> {
+    const raw = await this.open();
+    const chunks = await this.decompressing(raw);
+    let parser: RecordParser | null = null;
+    let pending: Buffer = Buffer.alloc(0);
+    let base = 0; // input offset of pending[0]
+    const info = this.info;
+    const iterator = chunks[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        throw this.fail(new CaptureError(info.file, base + pending.length, streamFailure(e, info.compressed)));
+      }
+      if (next.done) break;
+      const buf: Buffer = pending.length ? Buffer.concat([pending, next.value]) : next.value;
+      const batch: Frame[] = [];
+      let fault: FormatError | null = null;
+      let used = 0;
+      try {
+        if (!parser && buf.length >= 4) parser = this.makeParser(buf);
+        if (parser) used = parser.parse(buf, 0, base, (f) => batch.push(f));
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        fault = e;
+      }
+      if (parser) this.describe(parser);
+      info.packets += batch.length;
+      if (batch.length) yield batch;
+      if (fault) {
+        const analysed = info.packets ? `; analysed ${info.packets} packets before it` : '';
+        throw this.fail(new CaptureError(info.file, fault.offset, fault.reason + analysed));
+      }
+      pending = buf.subarray(used);
+      base += used;
+      info.bytes = base;
+    }
+    this.finish(parser, pending, base);
+  }
+
+  private async open(): Promise<Readable> {
+    if (this.path === '-') return process.stdin;
+    try {
+      const s = await stat(this.path);
+      if (s.isDirectory()) throw new CaptureError(this.path, 0, 'is a directory, not a capture file');
+    } catch (e) {
+      if (e instanceof CaptureError) throw this.fail(e);
+      throw this.fail(new CaptureError(this.path, 0, streamFailure(e, false)));
+    }
+    return createReadStream(this.path, { highWaterMark: CHUNK_BYTES });
+  }
+
+  /** Gzip is recognised by its magic, not by the file name: peek at the first chunk and decompress if needed. */
+  private async decompressing(raw: Readable): Promise<AsyncIterable<Buffer>> {
+    const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await it.next();
+    } catch (e) {
+      throw this.fail(new CaptureError(this.info.file, 0, streamFailure(e, false)));
+    }
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      if (!first.done) yield first.value;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    };
+    if (first.done || !isGzip(first.value)) return rest();
+    this.info.compressed = true;
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+    (async () => {
+      try {
+        for await (const c of rest()) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
+        gunzip.end();
+      } catch (e) {
+        gunzip.destroy(e as Error);
+      }
+    })();
+    return gunzip;
+  }
+
+  private makeParser(head: Buffer): RecordParser {
+    const kind = sniffFormat(head);
+    if (kind === 'unknown') throw new FormatError(0, describeForeign(head));
+    this.info.format = kind;
+    return kind === 'pcap' ? new PcapParser(this.index) : new PcapngParser(this.index);
+  }
+
+  private describe(parser: RecordParser): void {
+    this.info.precision = parser.precision();
+    this.info.snaplen = parser.snaplen();
+    this.info.linkTypes = parser.linkTypes();
+  }
+
+  private finish(parser: RecordParser | null, pending: Buffer, base: number): void {
+    const info = this.info;
+    if (!parser) {
+      const reason = pending.length === 0 ? 'empty file (0 bytes), not a capture' : `only ${pending.length} bytes, too short to be a capture`;
+      throw this.fail(new CaptureError(info.file, 0, reason));
+    }
+    if (pending.length > 0) {
+      const reason =
+        info.packets === 0 && base === 0
+          ? `capture header cut short: only ${pending.length} bytes`
+          : `capture ends mid-record at byte ${base} (${pending.length} bytes of an incomplete record); analysed ${info.packets} packets`;
+      throw this.fail(new CaptureError(info.file, base, reason));
+    }
+  }
+
+  private fail(err: CaptureError): CaptureError {
+    this.info.truncated = { offset: err.offset, reason: err.reason };
+    return err;
+  }
+}
+
+function streamFailure(e: unknown, compressed: boolean): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a capture file';
+  if (compressed) return `gzip stream is damaged (${(e as Error)?.message ?? String(e)})`;
+  return `cannot read (${(e as Error)?.message ?? String(e)})`;
+}

@@ -1,0 +1,193 @@
+import { FormatError } from './errors.js';
+import type { Frame, TimestampPrecision } from './frame.js';
+import { MAX_RECORD_BYTES, type RecordParser } from './parser.js';
+
+// pcapng (draft-ietf-opsawg-pcapng). Generic block: type(4) | total length(4) | body | total length(4), 4-byte aligned.
+const SHB = 0x0a0d0d0a;
+const IDB = 0x00000001;
+const OBSOLETE_PB = 0x00000002;
+const SPB = 0x00000003;
+const EPB = 0x00000006;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const OPT_IF_TSRESOL = 9;
+const OPT_IF_TSOFFSET = 14;
+/** Largest block we accept before calling the length field corrupt: a maximal packet plus generous options. */
+const MAX_BLOCK_BYTES = MAX_RECORD_BYTES + 65_536;
+
+export function isPcapngMagic(b: Buffer): boolean {
+  return b.length >= 4 && b.readUInt32BE(0) === SHB;
+}
+
+interface Interface {
+  linkType: number;
+  snaplen: number;
+  /** Timestamp units per second, as a bigint (10^n or 2^n). */
+  unitsPerSecond: bigint;
+  /** Fast path: units are microseconds, so the 64-bit value is exact as a double for any real date. */
+  micro: boolean;
+  offsetSec: number;
+}
+
+export class PcapngParser implements RecordParser {
+  readonly format = 'pcapng' as const;
+  private littleEndian = true;
+  private interfaces: Interface[] = [];
+  private seenLinkTypes = new Set<number>();
+  private finest: TimestampPrecision = 'us';
+  private snap: number | null = null;
+  private count = 0;
+  private sawSection = false;
+
+  constructor(private readonly input: number) {}
+
+  parse(buf: Buffer, pos: number, base: number, emit: (f: Frame) => void): number {
+    while (buf.length - pos >= 12) {
+      const rawType = buf.readUInt32LE(pos);
+      if (rawType === SHB) {
+        // The byte order of a section is read from its own header, before its length can be trusted.
+        const magicLE = buf.readUInt32LE(pos + 8);
+        if (magicLE === BYTE_ORDER_MAGIC) this.littleEndian = true;
+        else if (buf.readUInt32BE(pos + 8) === BYTE_ORDER_MAGIC) this.littleEndian = false;
+        else throw new FormatError(base + pos, 'pcapng section header with an unknown byte-order magic');
+      } else if (!this.sawSection) {
+        throw new FormatError(base + pos, 'not a pcapng file (no section header block first)');
+      }
+      const le = this.littleEndian;
+      const type = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+      const length = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+      if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK_BYTES) {
+        throw new FormatError(base + pos, `pcapng block of type 0x${type.toString(16)} has an invalid length ${length}`);
+      }
+      if (buf.length - pos < length) break;
+      const trailer = le ? buf.readUInt32LE(pos + length - 4) : buf.readUInt32BE(pos + length - 4);
+      if (trailer !== length) {
+        throw new FormatError(
+          base + pos,
+          `pcapng block of type 0x${type.toString(16)}: trailing length ${trailer} differs from leading length ${length}`,
+        );
+      }
+      const body = buf.subarray(pos + 8, pos + length - 4);
+      switch (type) {
+        case SHB:
+          this.sawSection = true;
+          this.interfaces = []; // interface IDs restart with every section
+          break;
+        case IDB:
+          this.addInterface(body, base + pos);
+          break;
+        case EPB:
+          this.enhancedPacket(body, base + pos, emit);
+          break;
+        case OBSOLETE_PB:
+          this.obsoletePacket(body, base + pos, emit);
+          break;
+        case SPB:
+          this.simplePacket(body, base + pos, emit);
+          break;
+        default:
+          // NRB, ISB, DSB (secrets), custom and unknown blocks carry no packets: skipped by their length.
+          break;
+      }
+      pos += length;
+    }
+    return pos;
+  }
+
+  private u32(b: Buffer, o: number): number {
+    return this.littleEndian ? b.readUInt32LE(o) : b.readUInt32BE(o);
+  }
+  private u16(b: Buffer, o: number): number {
+    return this.littleEndian ? b.readUInt16LE(o) : b.readUInt16BE(o);
+  }
+
+  private addInterface(body: Buffer, at: number): void {
+    if (body.length < 8) throw new FormatError(at, 'pcapng interface description block too short');
+    const linkType = this.u16(body, 0);
+    const snaplen = this.u32(body, 4);
+    let unitsPerSecond = 1_000_000n;
+    let offsetSec = 0;
+    for (let o = 8; o + 4 <= body.length; ) {
+      const code = this.u16(body, o);
+      const len = this.u16(body, o + 2);
+      if (code === 0) break;
+      const v = o + 4;
+      if (v + len > body.length) throw new FormatError(at, 'pcapng interface option runs past its block');
+      if (code === OPT_IF_TSRESOL && len >= 1) {
+        const r = body[v]!;
+        // MSB clear: 10^-r seconds; MSB set: 2^-(r & 0x7f) seconds.
+        unitsPerSecond = r & 0x80 ? 1n << BigInt(r & 0x7f) : 10n ** BigInt(r);
+      } else if (code === OPT_IF_TSOFFSET && len >= 8) {
+        const hi = this.littleEndian ? body.readInt32LE(v + 4) : body.readInt32BE(v);
+        const lo = this.littleEndian ? body.readUInt32LE(v) : body.readUInt32BE(v + 4);
+        offsetSec = hi * 2 ** 32 + lo;
+      }
+      o = v + ((len + 3) & ~3);
+    }
+    if (unitsPerSecond === 0n) throw new FormatError(at, 'pcapng interface has a zero timestamp resolution');
+    if (unitsPerSecond > 1_000_000n) this.finest = 'ns';
+    this.interfaces.push({ linkType, snaplen, unitsPerSecond, micro: unitsPerSecond === 1_000_000n, offsetSec });
+    this.seenLinkTypes.add(linkType);
+    if (this.snap === null || snaplen > this.snap) this.snap = snaplen;
+  }
+
+  private iface(id: number, at: number): Interface {
+    const i = this.interfaces[id];
+    if (!i) throw new FormatError(at, `pcapng packet refers to interface ${id}, which was never described`);
+    return i;
+  }
+
+  private toTime(i: Interface, hi: number, lo: number): { sec: number; nsec: number } {
+    if (i.micro) {
+      const units = hi * 2 ** 32 + lo;
+      const sec = Math.floor(units / 1e6);
+      return { sec: sec + i.offsetSec, nsec: (units - sec * 1e6) * 1000 };
+    }
+    const units = (BigInt(hi) << 32n) | BigInt(lo);
+    const sec = units / i.unitsPerSecond;
+    const rest = units % i.unitsPerSecond;
+    return { sec: Number(sec) + i.offsetSec, nsec: Number((rest * 1_000_000_000n) / i.unitsPerSecond) };
+  }
+
+  private enhancedPacket(body: Buffer, at: number, emit: (f: Frame) => void): void {
+    if (body.length < 20) throw new FormatError(at, 'pcapng enhanced packet block too short');
+    const i = this.iface(this.u32(body, 0), at);
+    const capLen = this.u32(body, 12);
+    const origLen = this.u32(body, 16);
+    if (20 + capLen > body.length) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
+    const t = this.toTime(i, this.u32(body, 4), this.u32(body, 8));
+    this.emitFrame(emit, i, t.sec, t.nsec, body.subarray(20, 20 + capLen), origLen, at);
+  }
+
+  private obsoletePacket(body: Buffer, at: number, emit: (f: Frame) => void): void {
+    if (body.length < 20) throw new FormatError(at, 'pcapng packet block too short');
+    const i = this.iface(this.u16(body, 0), at);
+    const capLen = this.u32(body, 12);
+    const origLen = this.u32(body, 16);
+    if (20 + capLen > body.length) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
+    const t = this.toTime(i, this.u32(body, 4), this.u32(body, 8));
+    this.emitFrame(emit, i, t.sec, t.nsec, body.subarray(20, 20 + capLen), origLen, at);
+  }
+
+  private simplePacket(body: Buffer, at: number, emit: (f: Frame) => void): void {
+    // A simple packet block has no timestamp and belongs to interface 0; its captured length is min(orig, snaplen).
+    if (body.length < 4) throw new FormatError(at, 'pcapng simple packet block too short');
+    const i = this.iface(0, at);
+    const origLen = this.u32(body, 0);
+    const capLen = Math.min(origLen, i.snaplen || origLen, body.length - 4);
+    this.emitFrame(emit, i, 0, 0, body.subarray(4, 4 + capLen), origLen, at);
+  }
+
+  private emitFrame(emit: (f: Frame) => void, i: Interface, sec: number, nsec: number, data: Buffer, origLen: number, at: number) {
+    emit({ input: this.input, number: ++this.count, sec, nsec, linkType: i.linkType, data, origLen: Math.max(origLen, data.length), offset: at });
+  }
+
+  precision(): TimestampPrecision {
+    return this.finest;
+  }
+  snaplen(): number | null {
+    return this.snap;
+  }
+  linkTypes(): number[] {
+    return [...this.seenLinkTypes];
+  }
+}

@@ -1,0 +1,65 @@
+import type { Instant } from './facts.js';
+import { HalfStream, type ReassemblyLimits, type StreamSink } from './half-stream.js';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export function endpointText(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+/** How the client/server roles were decided: from the handshake, or guessed from ports for a capture that starts
+ * mid-connection. */
+export type RoleSource = 'syn' | 'syn-ack' | 'port';
+
+export interface Handshake {
+  synAt: Instant | null;
+  synRetransmissions: number;
+  synAckAt: Instant | null;
+  /** The client's first ACK of the SYN/ACK. */
+  ackAt: Instant | null;
+}
+
+/** What the layer above attaches to a connection: one sink per direction, told when the connection is finished. */
+export interface ConnectionListener {
+  client: StreamSink;
+  server: StreamSink;
+}
+
+/** Both halves of one TCP connection, keyed by its 4-tuple, with the facts of its handshake and close. */
+export class Connection {
+  readonly clientHalf: HalfStream;
+  readonly serverHalf: HalfStream;
+  readonly handshake: Handshake = { synAt: null, synRetransmissions: 0, synAckAt: null, ackAt: null };
+  lastAt: Instant;
+  closedAt: Instant | null = null;
+  listener!: ConnectionListener;
+
+  constructor(
+    readonly id: number,
+    readonly client: Endpoint,
+    readonly server: Endpoint,
+    readonly roleSource: RoleSource,
+    readonly firstAt: Instant,
+    limits: ReassemblyLimits,
+    listenerFor: (c: Connection) => ConnectionListener,
+  ) {
+    this.lastAt = firstAt;
+    this.listener = listenerFor(this);
+    this.clientHalf = new HalfStream(this.listener.client, limits);
+    this.serverHalf = new HalfStream(this.listener.server, limits);
+  }
+
+  /** Handshake RTT as seen from the capture point: SYN → SYN/ACK → ACK. */
+  handshakeRtt(): { total: number; toServer: number; toClient: number } | null {
+    const h = this.handshake;
+    if (h.synAt === null || h.synAckAt === null || h.ackAt === null) return null;
+    return { total: h.ackAt - h.synAt, toServer: h.synAckAt - h.synAt, toClient: h.ackAt - h.synAckAt };
+  }
+
+  isClosed(): boolean {
+    return this.closedAt !== null;
+  }
+}

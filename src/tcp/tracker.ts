@@ -1,0 +1,190 @@
+import { ACK, FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
+import { parseTcpOptions } from '../decode/tcp-options.js';
+import { Connection, type ConnectionListener, type Endpoint, type RoleSource } from './connection.js';
+import type { Instant, PacketFact, PacketKind } from './facts.js';
+import type { ReassemblyLimits } from './half-stream.js';
+
+export interface TrackerOptions extends ReassemblyLimits {
+  /** A connection with no packet for this long is finished (longer than every RFC 5321 timeout: a client may wait 10
+   * minutes for a reply, and that wait is exactly what we must see). */
+  idleTimeoutNs: number;
+  /** A connection that never carried data is finished sooner (SYN scans and floods). */
+  emptyTimeoutNs: number;
+  /** After FIN from both sides or an RST, how long stray packets still join the connection. */
+  lingerNs: number;
+  /** Most connections open at once; beyond it the least recently active is finished early (and counted). */
+  maxOpenConnections: number;
+  /** Ports whose side is the server when a capture starts mid-connection. */
+  serverPorts: ReadonlySet<number>;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  idleTimeoutNs: 30 * 60e9,
+  emptyTimeoutNs: 120e9,
+  lingerNs: 60e9,
+  maxOpenConnections: 200_000,
+  maxBufferedBytes: 4 << 20,
+  maxPacketFacts: 50_000,
+  serverPorts: new Set([25, 465, 587, 2525]),
+};
+
+const SWEEP_EVERY_PACKETS = 8192;
+
+export interface TrackerEvents {
+  listenerFor(c: Connection): ConnectionListener;
+  finished(c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void;
+}
+
+/** The connection table: routes each TCP packet to its connection and direction, opens and finishes connections. */
+export class ConnectionTracker {
+  private table = new Map<string, Connection>();
+  private nextId = 1;
+  private sinceSweep = 0;
+  evicted = 0;
+
+  constructor(
+    private readonly events: TrackerEvents,
+    private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
+  ) {}
+
+  get openCount(): number {
+    return this.table.size;
+  }
+
+  packet(p: TcpPacket, at: Instant): void {
+    const a = `${p.src}|${p.srcPort}`;
+    const b = `${p.dst}|${p.dstPort}`;
+    const key = a < b ? `${a}>${b}` : `${b}>${a}`;
+    let c = this.table.get(key);
+    const flags = p.flags;
+    const isSyn = (flags & SYN) !== 0 && (flags & ACK) === 0;
+    if (c && isSyn && this.isNewIncarnation(c, p)) {
+      this.finish(key, c, 'closed');
+      c = undefined;
+    }
+    if (!c) {
+      c = this.open(p, at);
+      this.table.set(key, c);
+    }
+    const fromClient = p.src === c.client.ip && p.srcPort === c.client.port;
+    this.apply(c, p, at, fromClient);
+    if (++this.sinceSweep >= SWEEP_EVERY_PACKETS) {
+      this.sinceSweep = 0;
+      this.sweep(at);
+    }
+  }
+
+  /** Finish everything still open (end of input). */
+  finishAll(): void {
+    for (const [key, c] of this.table) this.finish(key, c, 'end-of-capture');
+  }
+
+  private isNewIncarnation(c: Connection, p: TcpPacket): boolean {
+    const h = c.clientHalf;
+    const sameClient = p.src === c.client.ip && p.srcPort === c.client.port;
+    if (!sameClient) return true;
+    if (c.isClosed()) return true;
+    // A SYN retransmission carries the same ISN; a different one is a new connection on reused ports.
+    return h.baseSeq !== null && ((p.seq + 1) >>> 0) !== h.baseSeq;
+  }
+
+  private open(p: TcpPacket, at: Instant): Connection {
+    const src: Endpoint = { ip: p.src, port: p.srcPort };
+    const dst: Endpoint = { ip: p.dst, port: p.dstPort };
+    let client = src;
+    let server = dst;
+    let role: RoleSource;
+    if (p.flags & SYN) {
+      role = p.flags & ACK ? 'syn-ack' : 'syn';
+      if (p.flags & ACK) [client, server] = [dst, src];
+    } else {
+      role = 'port';
+      if (this.looksLikeServer(src, dst)) [client, server] = [dst, src];
+    }
+    if (this.table.size >= this.options.maxOpenConnections) this.evictOne();
+    return new Connection(this.nextId++, client, server, role, at, this.options, (c) => this.events.listenerFor(c));
+  }
+
+  /** Mid-stream: the side on a well-known SMTP port is the server; else the lower port (ephemeral ports are high). */
+  private looksLikeServer(src: Endpoint, dst: Endpoint): boolean {
+    const s = this.options.serverPorts;
+    if (s.has(src.port) !== s.has(dst.port)) return s.has(src.port);
+    return src.port < dst.port;
+  }
+
+  private apply(c: Connection, p: TcpPacket, at: Instant, fromClient: boolean): void {
+    const sender = fromClient ? c.clientHalf : c.serverHalf;
+    const receiver = fromClient ? c.serverHalf : c.clientHalf;
+    const flags = p.flags;
+    const opts = p.options.length ? parseTcpOptions(p.options) : null;
+    const fact: PacketFact = {
+      at,
+      frame: p.frame,
+      input: p.input,
+      kind: kindOf(flags, p.payloadLength),
+      ttl: p.ttl,
+      ipId: p.ipId,
+      dontFragment: p.dontFragment,
+      window: p.window,
+      tsVal: opts?.tsVal ?? null,
+      optionLayout: opts?.layout ?? '',
+      offset: 0,
+      length: p.payloadLength,
+      ackOffset: null,
+    };
+    this.handshake(c, flags, at, fromClient);
+    fact.offset = sender.sent(p, at) ?? 0;
+    if (flags & ACK) fact.ackOffset = receiver.acknowledged(p.ack, fact);
+    if (p.payloadLength > 0) receiver.peerSentData();
+    sender.recordPacket(fact);
+    c.lastAt = at;
+    if (c.closedAt === null && ((flags & RST) || (c.clientHalf.finOffset !== null && c.serverHalf.finOffset !== null))) {
+      c.closedAt = at;
+    }
+  }
+
+  private handshake(c: Connection, flags: number, at: Instant, fromClient: boolean): void {
+    const h = c.handshake;
+    if (flags & SYN) {
+      if (fromClient && !(flags & ACK)) {
+        if (h.synAt === null) h.synAt = at;
+        else if (h.synAckAt === null) h.synRetransmissions++;
+      } else if (!fromClient && flags & ACK && h.synAckAt === null) h.synAckAt = at;
+    } else if (fromClient && flags & ACK && h.synAckAt !== null && h.ackAt === null) h.ackAt = at;
+  }
+
+  private sweep(now: Instant): void {
+    const o = this.options;
+    for (const [key, c] of this.table) {
+      const idle = now - c.lastAt;
+      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(key, c, 'closed');
+      else if (idle > o.idleTimeoutNs) this.finish(key, c, 'idle');
+      else if (idle > o.emptyTimeoutNs && c.clientHalf.dataPackets === 0 && c.serverHalf.dataPackets === 0) this.finish(key, c, 'idle');
+    }
+  }
+
+  private evictOne(): void {
+    let oldestKey: string | null = null;
+    let oldest: Connection | null = null;
+    for (const [key, c] of this.table) if (!oldest || c.lastAt < oldest.lastAt) [oldestKey, oldest] = [key, c];
+    if (oldest && oldestKey) {
+      this.evicted++;
+      this.finish(oldestKey, oldest, 'evicted');
+    }
+  }
+
+  private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {
+    this.table.delete(key);
+    c.clientHalf.finish();
+    c.serverHalf.finish();
+    this.events.finished(c, why);
+  }
+}
+
+function kindOf(flags: number, payloadLength: number): PacketKind {
+  if (flags & SYN) return flags & ACK ? 'syn-ack' : 'syn';
+  if (flags & RST) return 'rst';
+  if (payloadLength > 0) return 'data';
+  if (flags & FIN) return 'fin';
+  return 'ack';
+}
