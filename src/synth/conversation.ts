@@ -207,6 +207,7 @@ export class Conversation {
 
   private timeFor(t: TimeOptions | undefined, defaultStep = DEFAULT_STEP_NS): bigint {
     if (t?.at !== undefined) return t.at;
+    if (t?.afterNs === undefined && this.packets.length === 0) return this.cursor; // first packet: the start time
     return this.cursor + (t?.afterNs !== undefined ? BigInt(t.afterNs) : defaultStep);
   }
 
