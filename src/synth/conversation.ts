@@ -244,7 +244,7 @@ export class Conversation {
       ttl: ov.ttl ?? me.cfg.ttl ?? 64,
       ipId, df: ov.df ?? me.cfg.df ?? true,
       window: ov.window ?? (flags & TCP_FLAGS.SYN ? me.cfg.synWindow ?? 64240 : me.cfg.window ?? 502),
-      options, omitted, overrides: ov,
+      options, omitted, overrides: { ...ov },
     };
     this.packets.push(p);
     if (tsvalUsed !== undefined) {
