@@ -151,6 +151,32 @@ describe.skipIf(!TSHARK)('read back by tshark', () => {
     }
   }
 
+  it('writes every pcapng block type tshark knows, in both byte orders', () => {
+    const c = sampleConversation();
+    const frames = [...c.frames()];
+    const w = new PcapngWriter();
+    w.section({ bigEndian: true, userAppl: 'test' });
+    const eth = w.addInterface({ linkType: LINKTYPE.ETHERNET, snaplen: 128, tsresol: { base: 10, exp: 9 } });
+    w.nrb([{ address: parseIPv4('198.18.6.20'), names: ['mx.example.net'] }]);
+    w.custom(32473, Buffer.from('skip me'), false);
+    w.spb(frames[0]!.data);
+    w.pb(eth, frames[1]!.tsNs, frames[1]!.data);
+    w.epb(eth, frames[2]!.tsNs, frames[2]!.data, { comment: 'third' });
+    w.isb(eth, frames[2]!.tsNs, { ifRecv: 3n, ifDrop: 0n });
+    w.section({ bigEndian: false });
+    const raw = w.addInterface({ linkType: LINKTYPE.RAW, tsresol: { base: 2, exp: 10 }, tsoffsetSec: 1_700_000_000n });
+    w.epb(raw, T0, frames[3]!.data.subarray(14));
+    const file = path.join(tmp, 'blocks.pcapng');
+    fs.writeFileSync(file, w.toBuffer());
+    const rows = tsharkFields(file, ['frame.len', 'frame.cap_len', 'tcp.seq_raw', 'frame.time_epoch'], ['-Y', 'tcp']);
+    expect(rows.length).toBe(4);
+    expect(rows.map((r) => Number(r[2]))).toEqual(c.packets.slice(0, 4).map((p) => p.seq));
+    expect(rows[2]![1]).toBe(String(Math.min(128, frames[2]!.data.length)));
+    const t2 = frames[2]!.tsNs;
+    expect(rows[2]![3]).toBe(`${t2 / 1_000_000_000n}.${String(t2 % 1_000_000_000n).padStart(9, '0')}`); // ns resolution kept
+    expect(rows[3]![3]).toMatch(/^1700000000\.12304/); // 2^-10 s units (floor of 0.123456789 s = 126/1024)
+  });
+
   it('writes IPv4 fragments tshark reassembles, and IPv6 extension headers it walks', () => {
     const src = parseIPv4('198.18.5.10');
     const dst = parseIPv4('198.18.6.20');
