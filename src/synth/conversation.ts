@@ -6,7 +6,7 @@
 import { macFromIP, parseIP } from './addresses.js';
 import { fragmentedTcpFrames, tcpFrame, type IPSpec } from './frames.js';
 import type { IPv6ExtensionHeader } from './ipv6.js';
-import { linkForDirection, linkTypeOf, type LinkSpec } from './link.js';
+import { linkForDirection, linkSpecFor, linkTypeOf, type LinkSpec } from './link.js';
 import { PcapngWriter, type InterfaceOptions } from './pcapng-writer.js';
 import { PcapWriter, type PcapWriterOptions } from './pcap-writer.js';
 import { TCP_FLAGS, type TcpOption } from './tcp.js';
@@ -51,6 +51,8 @@ export interface ConversationOptions {
   startNs: bigint;
   /** Link layer; Ethernet by default. MACs / SLL packet types are filled in per direction. */
   link?: LinkSpec;
+  /** Shorthand for `link` by LINKTYPE number (1, 0, 108, 101, 228, 229, 113, 276). */
+  linkType?: number;
   /** Where the capture was taken; only changes the default handshake timing. Default 'client'. */
   vantage?: 'client' | 'server';
 }
@@ -154,7 +156,7 @@ export class Conversation {
   private tsNegotiated = true;
 
   constructor(opts: ConversationOptions) {
-    this.link = opts.link ?? { type: 'ethernet' };
+    this.link = opts.link ?? (opts.linkType !== undefined ? linkSpecFor(opts.linkType) : { type: 'ethernet' });
     this.startNs = opts.startNs;
     this.cursor = opts.startNs;
     this.vantage = opts.vantage ?? 'client';

@@ -54,6 +54,19 @@ export function linkTypeOf(link: LinkSpec): number {
   }
 }
 
+/** The default LinkSpec for a LINKTYPE number. */
+export function linkSpecFor(linkType: number): LinkSpec {
+  switch (linkType) {
+    case LINKTYPE.ETHERNET: return { type: 'ethernet' };
+    case LINKTYPE.NULL: return { type: 'null' };
+    case LINKTYPE.LOOP: return { type: 'loop' };
+    case LINKTYPE.LINUX_SLL: return { type: 'sll' };
+    case LINKTYPE.LINUX_SLL2: return { type: 'sll2' };
+    case LINKTYPE.RAW: case LINKTYPE.IPV4: case LINKTYPE.IPV6: case 12: case 14: return { type: 'raw', linkType };
+    default: throw new Error(`no synthesiser for link type ${linkType}`);
+  }
+}
+
 export function linkHeaderLength(link: LinkSpec): number {
   switch (link.type) {
     case 'ethernet': return 14 + 4 * (link.tags?.length ?? 0);
