@@ -1,0 +1,107 @@
+import { CaptureInput } from '../capture/input.js';
+import { readFrames } from '../capture/merge.js';
+import type { CaptureError } from '../capture/errors.js';
+import { decodeFrame } from '../decode/ip-tcp.js';
+import { computeFacts } from '../diagnose/facts.js';
+import { diagnoseConnection } from '../diagnose/engine.js';
+import { correlateFlights } from '../diagnose/rules/flight-size-threshold.js';
+import { SmtpSession, DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
+import type { Connection } from '../tcp/connection.js';
+import { ConnectionTracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
+import { buildConnectionJson } from './connection-json.js';
+import { Clock } from './clock.js';
+import type { ConnectionJson, InputJson, ReportJson } from './report-model.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+export interface AnalyzeOptions {
+  tracker?: Partial<TrackerOptions>;
+  session?: Partial<SessionLimits>;
+  /** Ports treated as SMTP even before the dialogue shows it (default 25, 465, 587, 2525). */
+  smtpPorts?: number[];
+  /** Called with bytes read so far (for a progress bar). */
+  onProgress?: (bytesRead: number) => void;
+}
+
+export interface AnalysisResult {
+  report: ReportJson;
+  /** Faults met while reading (each already describes file and offset). The report covers what was read before. */
+  errors: CaptureError[];
+}
+
+/** Reads the captures (one capture, possibly cut into several files), rebuilds every TCP connection and SMTP dialogue,
+ * and diagnoses each. Memory is bounded by the connections open at once: each is diagnosed when it finishes. */
+export async function analyze(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const smtpPorts = new Set(options.smtpPorts ?? [...DEFAULT_TRACKER_OPTIONS.serverPorts]);
+  const trackerOptions: TrackerOptions = { ...DEFAULT_TRACKER_OPTIONS, serverPorts: smtpPorts, ...options.tracker };
+  const sessionLimits: SessionLimits = { ...DEFAULT_SESSION_LIMITS, ...options.session };
+  const inputs = paths.map((p, i) => new CaptureInput(p, i));
+  const accounting = inputs.map(() => ({ tcp: 0 }) as Record<string, number>);
+  const sessions = new Map<Connection, SmtpSession>();
+  const connections: ConnectionJson[] = [];
+  let otherTcp = 0;
+  let clock: Clock | null = null;
+
+  const tracker = new ConnectionTracker(
+    {
+      listenerFor(c) {
+        const s = new SmtpSession(c.roleSource !== 'port', sessionLimits);
+        sessions.set(c, s);
+        return { client: s.client, server: s.server };
+      },
+      finished(c, why) {
+        const session = sessions.get(c)!;
+        sessions.delete(c);
+        session.finish();
+        const onSmtpPort = smtpPorts.has(c.server.port);
+        if (!session.looksLikeSmtp() && !(onSmtpPort && (c.clientHalf.dataPackets > 0 || c.serverHalf.dataPackets > 0))) {
+          otherTcp++;
+          return;
+        }
+        const facts = computeFacts(c, session);
+        const verdict = diagnoseConnection(facts, why);
+        connections.push(buildConnectionJson(facts, verdict, clock!));
+      },
+    },
+    trackerOptions,
+  );
+
+  let bytesSeen = 0;
+  const errors = await readFrames(inputs, (frame) => {
+    if (!clock) clock = new Clock(frame.sec, inputs.some((i) => i.info.precision === 'ns') ? 'ns' : 'us');
+    const decoded = decodeFrame(frame);
+    const acc = accounting[frame.input]!;
+    if (typeof decoded === 'string') {
+      acc[decoded] = (acc[decoded] ?? 0) + 1;
+      return;
+    }
+    acc.tcp!++;
+    tracker.packet(decoded, (frame.sec - clock.baseSec) * 1e9 + frame.nsec);
+    if (options.onProgress && (bytesSeen += frame.data.length + 16) > 0) options.onProgress(bytesSeen);
+  });
+  tracker.finishAll();
+
+  connections.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id - b.id));
+  const inputJson: InputJson[] = inputs.map((i, n) => ({
+    file: i.info.file,
+    format: i.info.format,
+    compressed: i.info.compressed,
+    precision: i.info.precision,
+    snaplen: i.info.snaplen,
+    linkTypes: i.info.linkTypes,
+    packets: i.info.packets,
+    accounting: accounting[n]!,
+    truncated: i.info.truncated,
+  }));
+  const limits: string[] = [];
+  if (tracker.evicted) limits.push(`${tracker.evicted} connections were finished early because more than ${trackerOptions.maxOpenConnections} were open at once (--max-connections)`);
+  return {
+    report: {
+      schemaVersion: 1,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      inputs: inputJson,
+      connections,
+      capture: { findings: correlateFlights(connections), otherTcpConnections: otherTcp, limits },
+    },
+    errors,
+  };
+}

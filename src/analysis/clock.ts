@@ -1,0 +1,40 @@
+import type { TimestampPrecision } from '../capture/frame.js';
+import type { Instant } from '../tcp/facts.js';
+
+/** Turns capture instants (ns since `baseSec`) into ISO-8601 text at the capture's own precision, and durations
+ * into milliseconds. */
+export class Clock {
+  constructor(
+    readonly baseSec: number,
+    readonly precision: TimestampPrecision,
+  ) {}
+
+  iso(t: Instant): string {
+    const totalNs = Math.round(t);
+    const sec = this.baseSec + Math.floor(totalNs / 1e9);
+    const ns = totalNs - Math.floor(totalNs / 1e9) * 1e9;
+    const date = new Date(sec * 1000).toISOString().slice(0, 19);
+    const frac = this.precision === 'ns' ? String(ns).padStart(9, '0') : String(Math.floor(ns / 1000)).padStart(6, '0');
+    return `${date}.${frac}Z`;
+  }
+
+  /** Short wall-clock time for tables: HH:MM:SS.mmm. */
+  short(t: Instant): string {
+    return this.iso(t).slice(11, 23);
+  }
+}
+
+export function ms(ns: number): number {
+  return Math.round(ns / 1e3) / 1e3;
+}
+
+/** A duration in words a human reads at a glance: 37 µs, 4.2 ms, 1.5 s, 5 min 2 s. */
+export function humanDuration(ns: number): string {
+  const a = Math.abs(ns);
+  if (a < 1e6) return `${Math.round(ns / 1e3)} µs`;
+  if (a < 1e9) return `${(ns / 1e6).toFixed(a < 1e7 ? 2 : a < 1e8 ? 1 : 0)} ms`;
+  if (a < 60e9) return `${(ns / 1e9).toFixed(a < 1e10 ? 2 : 1)} s`;
+  const m = Math.floor(a / 60e9);
+  const s = Math.round((a - m * 60e9) / 1e9);
+  return `${ns < 0 ? '-' : ''}${m} min${s ? ` ${s} s` : ''}`;
+}

@@ -1,0 +1,104 @@
+import type { Command } from '../smtp/model.js';
+import type { SmtpSession } from '../smtp/session.js';
+import type { Connection } from '../tcp/connection.js';
+import type { AckAdvance, Flight, Instant, PacketFact } from '../tcp/facts.js';
+
+/** A command with the TCP facts of its bytes. */
+export interface TimedCommand {
+  command: Command;
+  /** When its first byte was first sent (capture point). */
+  sentAt: Instant;
+  /** The first ACK that covered its last byte. */
+  ack: AckAdvance | null;
+  flight: number;
+}
+
+export interface FlightFacts {
+  flight: Flight;
+  commands: TimedCommand[];
+  answered: number;
+  /** Stream offset up to which its commands were answered in time (before the client's next flight). */
+  replyBoundary: number;
+  /** The first ACK covering the whole flight. */
+  ack: AckAdvance | null;
+}
+
+export interface Rtt {
+  total: number;
+  toServer: number;
+  toClient: number;
+}
+
+/** Everything the rules read, computed once per connection. */
+export interface ConnectionFacts {
+  connection: Connection;
+  session: SmtpSession;
+  rtt: Rtt | null;
+  commands: TimedCommand[];
+  flights: FlightFacts[];
+  /** Packets the server side sent, by kind. */
+  serverData: PacketFact[];
+  serverPureAcks: PacketFact[];
+  clientData: PacketFact[];
+  /** Who ended the connection and how. */
+  end: ConnectionEnd;
+}
+
+export interface ConnectionEnd {
+  clientFinAt: Instant | null;
+  serverFinAt: Instant | null;
+  clientRstAt: Instant | null;
+  serverRstAt: Instant | null;
+  /** The client said QUIT. */
+  quit: Command | null;
+  lastAt: Instant;
+}
+
+export function computeFacts(connection: Connection, session: SmtpSession): ConnectionFacts {
+  const c = connection.clientHalf;
+  const commands: TimedCommand[] = session.commands.map((command) => {
+    const range = c.rangeAt(command.offset);
+    return {
+      command,
+      sentAt: range ? range.firstSentAt : command.at,
+      ack: c.firstAckCovering(command.offset + command.length),
+      flight: range ? range.flight : -1,
+    };
+  });
+  const flights = c.flights.map((flight, i) => {
+    const next = c.flights[i + 1];
+    const inFlight = commands.filter((t) => t.flight === flight.index);
+    let boundary = flight.start;
+    let answered = 0;
+    let prefix = true;
+    for (const t of inFlight) {
+      const r = t.command.reply;
+      if (r) answered++;
+      const timely = r !== null && (!next || r.at <= next.firstAt);
+      if (prefix && timely) boundary = Math.min(flight.end, t.command.offset + t.command.length);
+      else prefix = false;
+    }
+    if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
+    return { flight, commands: inFlight, answered, replyBoundary: boundary, ack: c.firstAckCovering(flight.end) };
+  });
+  const s = connection.serverHalf;
+  const quit = session.commands.find((x) => x.verb === 'QUIT') ?? null;
+  return {
+    connection,
+    session,
+    rtt: connection.handshakeRtt(),
+    commands,
+    flights,
+    serverData: s.packets.filter((p) => p.kind === 'data'),
+    serverPureAcks: s.packets.filter((p) => p.kind === 'ack'),
+    clientData: c.packets.filter((p) => p.kind === 'data'),
+    end: {
+      clientFinAt: c.finAt,
+      serverFinAt: s.finAt,
+      clientRstAt: c.rstAt,
+      serverRstAt: s.rstAt,
+      quit,
+      lastAt: connection.lastAt,
+    },
+  };
+}

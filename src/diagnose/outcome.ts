@@ -1,0 +1,23 @@
+import type { Outcome } from '../analysis/report-model.js';
+import type { RuleContext } from './context.js';
+
+/** How the connection ended for the mail it carried. */
+export function connectionOutcome(ctx: RuleContext): Outcome {
+  const s = ctx.facts.session;
+  if (s.tls) return 'encrypted';
+  if (!s.looksLikeSmtp()) return 'not-smtp';
+  const txs = s.transactions;
+  if (txs.some((t) => t.outcome === 'delivered')) return 'delivered';
+  const last = txs[txs.length - 1];
+  const c = ctx.facts.connection;
+  // Open only if nobody closed: a client FIN after giving up ends the dialogue even if the server never closed.
+  const stillOpen = ctx.finishedBy === 'end-of-capture' && [c.clientHalf, c.serverHalf].every((h) => h.finAt === null && h.rstAt === null);
+  if (last) {
+    if (last.outcome === 'incomplete') return stillOpen ? 'incomplete' : 'aborted';
+    if (last.outcome === 'timeout' && stillOpen) return 'incomplete';
+    return last.outcome;
+  }
+  const waiting = s.unanswered().some((c) => c.verb !== 'QUIT');
+  if (waiting) return stillOpen ? 'incomplete' : 'timeout';
+  return stillOpen ? 'incomplete' : 'aborted';
+}

@@ -1,0 +1,40 @@
+import { humanDuration } from '../../analysis/clock.js';
+import { addFinding, type RuleContext } from '../context.js';
+import { mostCommon, ttlClass } from '../fingerprint.js';
+
+/** The client closed or reset in the middle of a transaction without QUIT, and every command it sent was answered —
+ * from the server's side, this is what a black-holed flight looks like (the rest never arrived). Returns the summary. */
+export function detectClientAbort(ctx: RuleContext): string | null {
+  const f = ctx.facts;
+  const s = f.session;
+  if (s.tls || !s.looksLikeSmtp()) return null;
+  const c = f.connection.clientHalf;
+  const closedAt = c.finAt ?? c.rstAt;
+  if (closedAt === null || f.end.quit) return null;
+  const open = s.transactions.find((t) => !t.end || !t.end.reply);
+  const partial = s.unterminatedClientLine();
+  if (!open && !partial) return null;
+  const lastClientData = f.clientData.length ? f.clientData[f.clientData.length - 1]!.at : f.connection.firstAt;
+  const idle = closedAt - lastClientData;
+  const parts: string[] = [];
+  if (partial) {
+    const text = partial.text.replace(/[^\x20-\x7e]/g, '.').slice(0, 40);
+    parts.push(`the client stopped in the middle of a command line at byte ${partial.offset + partial.length} ("${text}"…, ${partial.length} bytes without CRLF)`);
+  } else parts.push(`the client left a mail transaction open (MAIL FROM:<${open!.mailFrom}>)`);
+  parts.push(`stayed idle ${humanDuration(idle)}`);
+  parts.push(`then ${c.rstAt !== null && (c.finAt === null || c.rstAt < c.finAt) ? 'reset' : 'closed'} the connection without QUIT`);
+  const ttl = mostCommon(c.packets.map((p) => p.ttl));
+  const proxyHint = ttl !== undefined && ttl > 128 ? ` Its packets arrive with TTL ${ttl} (initial 255, ${ttlClass(ttl).hops} hops), typical of a firewall or proxy rather than a mail host: the "client" may be a middlebox that lost the rest of the data.` : '';
+  addFinding(ctx, {
+    kind: 'client-abort',
+    severity: 'warning',
+    confidence: partial ? 0.7 : 0.6,
+    message: `${capital(parts.join(', '))}.${proxyHint}`,
+    evidence: { idleMs: idle / 1e6, partialLine: partial ? { offset: partial.offset, length: partial.length } : null, clientTtl: ttl ?? null },
+  });
+  return `${capital(parts.join(', '))}; nothing in this capture explains why — from the server's side this is how a flight lost upstream looks, so check the client's side (or a capture there).${proxyHint}`;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

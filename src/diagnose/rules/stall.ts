@@ -1,0 +1,87 @@
+import type { Command } from '../../smtp/model.js';
+import type { AckAdvance, Instant } from '../../tcp/facts.js';
+import type { RuleContext } from '../context.js';
+import type { FlightFacts, TimedCommand } from '../facts.js';
+import { RFC5321_DEFAULT_TIMEOUT, RFC5321_TIMEOUTS_NS } from '../thresholds.js';
+
+/** A client flight whose commands (some or all) were acknowledged by TCP but never answered by SMTP. */
+export interface Stall {
+  flight: FlightFacts;
+  /** Commands of the flight with no reply (in order). */
+  unanswered: TimedCommand[];
+  /** Commands of the flight answered in time. */
+  answered: TimedCommand[];
+  /** The flight's bytes [start, end) and the offset up to which replies came. */
+  start: number;
+  end: number;
+  boundary: number;
+  /** The ACK that first covered the unanswered bytes, and how long after they were sent it came. */
+  ack: AckAdvance | null;
+  ackDelay: number | null;
+  /** When and how the client stopped waiting (next flight, FIN, RST) — or null if the capture ended first. */
+  gaveUpAt: Instant | null;
+  gaveUpBy: string;
+  waited: Instant;
+  /** The RFC 5321 timer the client was running for the first unanswered command. */
+  timer: { ns: number; name: string };
+  /** A reply that came after the client had given up (the server was only slow). */
+  lateReply: Command | null;
+  /** A later reply proved the server alive and answering other commands while these stayed unanswered. */
+  skippedByLaterReply: boolean;
+}
+
+/** Finds the first flight with ACKed-but-unanswered commands (a QUIT alone does not count: clients often close
+ * without waiting for 221). */
+export function findStall(ctx: RuleContext): Stall | null {
+  const f = ctx.facts;
+  const session = f.session;
+  if (session.tls) return null;
+  const skipped = new Set(session.skipped);
+  for (const flight of f.flights) {
+    const timed = flight.commands;
+    const waiting = timed.filter((t) => t.command.reply === null && t.command.verb !== 'QUIT');
+    // Replies that came only after the client's next flight are "late": the client had moved on (or given up).
+    const nextFlight = f.connection.clientHalf.flights[flight.flight.index + 1];
+    const late = timed.filter((t) => t.command.reply && nextFlight && t.command.reply.at > nextFlight.firstAt && t.command.verb !== 'QUIT');
+    if (!waiting.length && !late.length) continue;
+    const unanswered = [...waiting, ...late].sort((a, b) => a.command.offset - b.command.offset);
+    const first = unanswered[0]!;
+    const ack = f.connection.clientHalf.firstAckCovering(first.command.offset + 1);
+    if (!ack) continue; // never acknowledged: a path or capture problem, not a stall behind an ACK
+    const gave = giveUp(ctx, flight);
+    const timerKey = first.command.verb === '.' ? '.' : first.command.verb;
+    return {
+      flight,
+      unanswered,
+      answered: timed.filter((t) => !unanswered.includes(t)),
+      start: flight.flight.start,
+      end: flight.flight.end,
+      boundary: flight.replyBoundary,
+      ack,
+      ackDelay: ack.packet.at - first.sentAt,
+      gaveUpAt: gave.at,
+      gaveUpBy: gave.by,
+      waited: (gave.at ?? f.connection.lastAt) - flight.flight.firstAt,
+      timer: RFC5321_TIMEOUTS_NS[timerKey] ?? RFC5321_DEFAULT_TIMEOUT,
+      lateReply: late[0]?.command ?? null,
+      skippedByLaterReply: unanswered.some((t) => skipped.has(t.command)),
+    };
+  }
+  return null;
+}
+
+function giveUp(ctx: RuleContext, flight: FlightFacts): { at: Instant | null; by: string } {
+  const f = ctx.facts;
+  const c = f.connection.clientHalf;
+  const next = c.flights[flight.flight.index + 1];
+  const candidates: [Instant, string][] = [];
+  if (next) {
+    const cmd = f.commands.find((t) => t.flight === next.index);
+    candidates.push([next.firstAt, cmd ? `sent ${cmd.command.verb}` : 'sent more data']);
+  }
+  if (c.finAt !== null && c.finAt >= flight.flight.firstAt) candidates.push([c.finAt, 'closed the connection (FIN)']);
+  if (c.rstAt !== null && c.rstAt >= flight.flight.firstAt) candidates.push([c.rstAt, 'reset the connection (RST)']);
+  if (!candidates.length) return { at: null, by: 'was still waiting when the capture ended' };
+  candidates.sort((a, b) => a[0] - b[0]);
+  return { at: candidates[0]![0], by: candidates[0]![1] };
+}

@@ -1,0 +1,88 @@
+import Table from 'cli-table3';
+import type { ConnectionJson, ReportJson } from '../analysis/report-model.js';
+import { linkName } from '../decode/link.js';
+import { printable } from './sanitize.js';
+import { PLAIN, type Style } from './style.js';
+import { formatMs, isoDiffMs } from './time.js';
+import { transcriptRows } from './transcript.js';
+
+export interface TextOptions {
+  style?: Style;
+  /** Transcripts for every connection, not only the problem ones. */
+  verbose?: boolean;
+  /** Terminal width for wrapping summaries. */
+  width?: number;
+}
+
+/** The default terminal view: inputs, a table of connections (problems first), then each problem connection's
+ * transcript with its evidence. */
+export function renderText(report: ReportJson, o: TextOptions = {}): string {
+  const st = o.style ?? PLAIN;
+  const width = Math.max(80, Math.min(o.width ?? 120, 200));
+  const out: string[] = [];
+  for (const i of report.inputs) {
+    const links = i.linkTypes.map(linkName).join(', ') || 'none';
+    const acc = Object.entries(i.accounting).map(([k, v]) => `${k} ${v}`).join(', ');
+    out.push(st.bold(printable(i.file)) + st.dim(` — ${i.format}${i.compressed ? ' (gzip)' : ''}, ${links}, ${i.precision === 'ns' ? 'nanosecond' : 'microsecond'} timestamps, snaplen ${i.snaplen ?? '?'}, ${i.packets} packets (${acc})`));
+    if (i.truncated) out.push(st.red(`  reading stopped at byte ${i.truncated.offset}: ${printable(i.truncated.reason)}`));
+  }
+  const conns = [...report.connections].sort((a, b) => Number(b.diagnosis !== 'none') - Number(a.diagnosis !== 'none'));
+  if (!conns.length) {
+    out.push('', 'No SMTP connection found in this capture.');
+    if (report.capture.otherTcpConnections) out.push(st.dim(`(${report.capture.otherTcpConnections} other TCP connections ignored)`));
+    return out.join('\n') + '\n';
+  }
+  const summaryWidth = Math.max(30, width - 83);
+  const table = new Table({
+    head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'],
+    style: { head: [], border: [] },
+    colWidths: [5, 14, 32, 11, 21, summaryWidth],
+    wordWrap: true,
+  });
+  for (const c of conns) {
+    table.push([String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)]);
+  }
+  out.push('', table.toString());
+  for (const f of report.capture.findings) out.push('', st.yellow('Across connections: ') + printable(f.message, 2000));
+  for (const l of report.capture.limits) out.push(st.yellow(`Limit reached: ${l}`));
+  for (const c of conns) {
+    if (c.diagnosis === 'none' && !o.verbose) continue;
+    out.push('', ...connectionDetail(c, st));
+  }
+  if (report.capture.otherTcpConnections) out.push('', st.dim(`${report.capture.otherTcpConnections} other TCP connection(s) carried no SMTP and are not shown.`));
+  return out.join('\n') + '\n';
+}
+
+function colourDiagnosis(d: string, st: Style): string {
+  if (d === 'none') return st.green(d);
+  if (d === 'path-loss' || d === 'slow-server' || d === 'capture-loss') return st.yellow(d);
+  return st.red(d);
+}
+
+export function connectionDetail(c: ConnectionJson, st: Style): string[] {
+  const out: string[] = [];
+  const rtt = c.handshakeRttMs === null ? 'no handshake seen' : `handshake RTT ${formatMs(c.handshakeRttMs)}`;
+  out.push(st.bold(`Connection ${c.id}: ${c.client} → ${c.server}`) + `  ${c.start}, ${formatMs(c.durationMs)}, ${rtt}, vantage ${c.vantage}`);
+  out.push(`  outcome ${c.outcome}, diagnosis ${colourDiagnosis(c.diagnosis, st)}${c.middlebox ? `, middlebox ${c.middlebox.kind} (confidence ${c.middlebox.confidence})` : ''}`);
+  out.push(`  ${printable(c.summary, 4000)}`);
+  const t = new Table({ head: ['time', 'dir', 'command / reply', 'offset', 'ACKed', 'latency'], style: { head: [], border: [] }, wordWrap: true, colWidths: [12, 5, 60, 8, 12, 11] });
+  for (const r of transcriptRows(c)) {
+    const text = printable(r.text, 300);
+    t.push([
+      `+${formatMs(r.atMs)}`,
+      r.direction,
+      r.unanswered ? st.red(`${text}  [no reply]`) : text,
+      r.offset === null ? '' : String(r.offset),
+      r.direction === 'C→S' ? (r.ackMs === null ? st.red('never') : `+${formatMs(r.ackMs)}`) : '',
+      r.latencyMs === null ? '' : formatMs(r.latencyMs),
+    ]);
+  }
+  out.push(t.toString());
+  for (const f of c.findings) {
+    if (f.kind === 'vantage') continue;
+    const mark = f.severity === 'error' ? st.red('✗') : f.severity === 'warning' ? st.yellow('!') : st.dim('·');
+    out.push(`  ${mark} ${printable(f.message, 4000)} ${st.dim(`[${f.kind}, confidence ${f.confidence}]`)}`);
+  }
+  void isoDiffMs;
+  return out;
+}

@@ -1,0 +1,93 @@
+/** Finds the end of a DATA body (a line holding only ".", RFC 5321 §4.1.1.4) across segment boundaries, counting the
+ * body's bytes without keeping them — except the first few KB, enough to read Message-ID and Subject. */
+export class BodyScanner {
+  bytes = 0;
+  private atLineStart = true;
+  /** 0: nothing; 1: "." at a line start; 2: ".\r" at a line start. */
+  private dot = 0;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private headDone = false;
+
+  constructor(private readonly maxHeadBytes = 16_384) {}
+
+  /** Scans bytes[from..]; returns the index just past the terminating ".\r\n" line, or -1 if the body goes on. The
+   * terminator's own three bytes are not counted in `bytes`. */
+  scan(bytes: Buffer, from: number): number {
+    let pos = from;
+    const len = bytes.length;
+    while (pos < len) {
+      if (this.dot > 0 || (this.atLineStart && bytes[pos] === 0x2e)) {
+        const end = this.continueDot(bytes, pos);
+        if (end >= 0) return end;
+        if (this.dot > 0) return -1; // need more bytes to decide
+        pos = this.resumeAfterDot;
+        continue;
+      }
+      const nl = bytes.indexOf(10, pos);
+      const stop = nl < 0 ? len : nl + 1;
+      this.count(bytes, pos, stop);
+      pos = stop;
+      this.atLineStart = nl >= 0;
+    }
+    return -1;
+  }
+
+  /** A gap inside the body: its bytes count, and we no longer know where lines start. */
+  gap(length: number): void {
+    this.bytes += length;
+    this.atLineStart = false;
+    this.dot = 0;
+    this.headDone = true;
+  }
+
+  headers(): { messageId: string | null; subject: string | null } {
+    const text = Buffer.concat(this.head).toString('latin1');
+    const end = text.search(/\r?\n\r?\n/);
+    const block = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
+    const field = (name: string) => {
+      const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block);
+      return m ? m[1]!.trim() : null;
+    };
+    return { messageId: field('Message-ID'), subject: field('Subject') };
+  }
+
+  private resumeAfterDot = 0;
+
+  private continueDot(bytes: Buffer, pos: number): number {
+    // State machine over ".", ".\r", ".\r\n" (a bare ".\n" is accepted too, as Postfix does).
+    let p = pos;
+    if (this.dot === 0) {
+      this.dot = 1;
+      p++;
+    }
+    while (p < bytes.length) {
+      const b = bytes[p]!;
+      if (this.dot === 1 && b === 13) {
+        this.dot = 2;
+        p++;
+      } else if (b === 10 && (this.dot === 1 || this.dot === 2)) {
+        this.dot = 0;
+        return p + 1;
+      } else {
+        // Not a terminator: the "." (and "\r") were ordinary body bytes (dot-stuffing or text).
+        this.bytes += this.dot;
+        this.dot = 0;
+        this.atLineStart = false;
+        this.resumeAfterDot = p;
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private count(bytes: Buffer, from: number, to: number): void {
+    this.bytes += to - from;
+    if (!this.headDone && this.headBytes < this.maxHeadBytes) {
+      const take = Math.min(to - from, this.maxHeadBytes - this.headBytes);
+      this.head.push(Buffer.from(bytes.subarray(from, from + take)));
+      this.headBytes += take;
+      if (this.headBytes >= this.maxHeadBytes) this.headDone = true;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type { Instant } from '../tcp/facts.js';
+import { LineFramer, type Line } from './line-framer.js';
+import type { Reply, SmtpAnomaly } from './model.js';
+
+const REPLY_LINE = /^([2-5]\d\d)([ -]?)(.*)$/s;
+
+/** Builds replies from the server's lines: "250-a", "250-b", "250 c" is one reply (RFC 5321 §4.2.1). A line that is not
+ * a reply is reported as an anomaly and otherwise ignored. */
+export class ReplyAssembler {
+  private readonly lines: LineFramer;
+  private partial: Reply | null = null;
+
+  constructor(
+    maxLineChars: number,
+    private readonly onReply: (r: Reply) => void,
+    private readonly onAnomaly: (a: SmtpAnomaly) => void,
+  ) {
+    this.lines = new LineFramer(maxLineChars);
+  }
+
+  push(bytes: Buffer, offset: number, at: Instant): void {
+    this.lines.push(bytes, offset, at, (l) => this.line(l));
+  }
+
+  gap(): void {
+    this.lines.reset();
+    this.partial = null;
+  }
+
+  /** End of stream: a multi-line reply left open is delivered as it is. */
+  flush(): void {
+    if (this.partial) {
+      const r = this.partial;
+      this.partial = null;
+      this.onReply(r);
+    }
+  }
+
+  private line(l: Line): void {
+    const m = REPLY_LINE.exec(l.text);
+    if (!m) {
+      this.onAnomaly({ kind: 'garbled-reply-line', offset: l.offset, at: l.at, detail: `server line is not a reply: "${l.text.slice(0, 60)}"` });
+      return;
+    }
+    const code = Number(m[1]);
+    const more = m[2] === '-';
+    const text = m[3]!;
+    let r = this.partial;
+    if (r && r.code !== code) {
+      this.onAnomaly({ kind: 'reply-code-mismatch', offset: l.offset, at: l.at, detail: `continuation line has code ${code}, reply began with ${r.code}` });
+    }
+    if (!r) {
+      r = { code, lines: [], offset: l.offset, length: 0, at: l.at };
+      this.partial = r;
+    }
+    r.lines.push(text);
+    r.length = l.offset + l.length - r.offset;
+    if (!more) {
+      this.partial = null;
+      this.onReply(r);
+    }
+  }
+}

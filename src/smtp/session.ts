@@ -1,0 +1,420 @@
+import type { Instant } from '../tcp/facts.js';
+import type { StreamSink } from '../tcp/half-stream.js';
+import { BodyScanner } from './body-scanner.js';
+import { isKnownVerb, parseCommandLine, pathArgument } from './commands.js';
+import { LineFramer, type Line } from './line-framer.js';
+import type { Command, Reply, SmtpAnomaly, Transaction } from './model.js';
+import { ReplyAssembler } from './reply-assembler.js';
+import { settleOutcome } from './transaction-outcome.js';
+
+export interface SessionLimits {
+  /** Characters of a line kept (RFC 5321 §4.5.3.1: command lines 512, text lines 1000); longer lines are cut. */
+  maxLineChars: number;
+  /** Commands awaiting a reply before the queue is declared runaway (Zeek uses 1000). */
+  maxPendingCommands: number;
+  /** Client bytes held while waiting for the reply to DATA/STARTTLS/AUTH. */
+  maxHeldBytes: number;
+  /** Commands kept per connection; later ones are counted only. */
+  maxCommands: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxLineChars: 4096,
+  maxPendingCommands: 1000,
+  maxHeldBytes: 1 << 20,
+  maxCommands: 100_000,
+};
+
+type ClientMode = 'command' | 'body' | 'bdat' | 'auth-response' | 'encrypted';
+
+interface Held {
+  bytes: Buffer | null;
+  offset: number;
+  length: number;
+  at: Instant;
+}
+
+/** One SMTP dialogue rebuilt from the two reassembled streams. Replies are matched to commands by order (RFC 2920:
+ * the server answers pipelined commands in the order sent); the client side pauses after DATA, STARTTLS and AUTH until
+ * their reply says how the next bytes are to be read (354: body; 5xx: commands again; 220 to STARTTLS: TLS). */
+export class SmtpSession {
+  banner: Reply | null = null;
+  readonly commands: Command[] = [];
+  readonly transactions: Transaction[] = [];
+  readonly anomalies: SmtpAnomaly[] = [];
+  /** Replies that arrived when no command was waiting (e.g. a 421 before closing). */
+  readonly unsolicited: Reply[] = [];
+  /** Set when STARTTLS succeeded (at the 220) or the connection opened with a TLS handshake (implicit TLS). */
+  tls: { at: Instant; implicit: boolean } | null = null;
+  commandsDropped = 0;
+  alignmentUncertain = false;
+  clientBytes = 0;
+  serverBytes = 0;
+
+  readonly client: StreamSink;
+  readonly server: StreamSink;
+
+  private readonly awaiting: Command[] = [];
+  private mode: ClientMode = 'command';
+  private pausedFor: Command | null = null;
+  private held: Held[] = [];
+  private heldBytes = 0;
+  private readonly clientLines: LineFramer;
+  private readonly replies: ReplyAssembler;
+  private body: BodyScanner | null = null;
+  private bodyStart = 0;
+  private bdatLeft = 0;
+  private current: Transaction | null = null;
+  private sawServerData = false;
+  private sawClientData = false;
+  private bannerSettled: boolean;
+  private knownVerbs = 0;
+
+  constructor(
+    private readonly connectionStartSeen: boolean,
+    private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
+  ) {
+    this.bannerSettled = false;
+    this.clientLines = new LineFramer(limits.maxLineChars);
+    this.replies = new ReplyAssembler(limits.maxLineChars, (r) => this.dispatch(r), (a) => this.anomalies.push(a));
+    this.client = {
+      data: (bytes, offset, at) => this.clientData(bytes, offset, at),
+      gap: (offset, length) => this.clientGap(offset, length),
+    };
+    this.server = {
+      data: (bytes, offset, at) => this.serverData(bytes, offset, at),
+      gap: (offset, length) => this.serverGap(offset, length),
+    };
+  }
+
+  /** Does this dialogue look like SMTP at all (a greeting, or replies answering known commands)? */
+  looksLikeSmtp(): boolean {
+    if (this.banner && this.banner.code >= 200 && this.banner.code < 600) return true;
+    return this.knownVerbs > 0 && this.commands.some((c) => c.reply !== null);
+  }
+
+  /** A line the client left unfinished when the capture ended (e.g. a command cut by a middlebox). */
+  unterminatedClientLine(): { offset: number; length: number; at: Instant; text: string } | null {
+    if (!this.clientLines.hasPartial() || this.mode !== 'command') return null;
+    return {
+      offset: this.clientLines.partialOffset(),
+      length: this.clientLines.partialLength(),
+      at: this.clientLines.partialAt(),
+      text: this.clientLines.partialText(),
+    };
+  }
+
+  /** Commands still waiting for a reply. */
+  unanswered(): Command[] {
+    return this.awaiting.slice();
+  }
+
+  finish(): void {
+    // Bytes still held behind an unanswered DATA/STARTTLS/AUTH: a live server would read them as commands.
+    if (this.pausedFor) {
+      const held = this.held;
+      this.pausedFor = null;
+      this.held = [];
+      this.heldBytes = 0;
+      for (const h of held) this.replay(h);
+    }
+    this.replies.flush();
+    for (const t of this.transactions) settleOutcome(t);
+    if (this.body && this.current) this.current.dataBytes = this.body.bytes;
+  }
+
+  // ---- client side ----
+
+  private clientData(bytes: Buffer, offset: number, at: Instant): void {
+    this.clientBytes += bytes.length;
+    if (!this.sawClientData) {
+      this.sawClientData = true;
+      if (looksLikeTlsHandshake(bytes) && !this.sawServerData) {
+        this.tls = { at, implicit: true };
+        this.mode = 'encrypted';
+      }
+    }
+    this.process(bytes, offset, at, 0);
+  }
+
+  private process(bytes: Buffer, offset: number, at: Instant, from: number): void {
+    let pos = from;
+    while (pos < bytes.length) {
+      if (this.mode === 'encrypted') return;
+      if (this.pausedFor) {
+        this.hold({ bytes: Buffer.from(bytes.subarray(pos)), offset: offset + pos, length: bytes.length - pos, at });
+        return;
+      }
+      if (this.mode === 'body') {
+        const end = this.body!.scan(bytes, pos);
+        if (end < 0) return;
+        this.endOfBody(offset + end - 3, at);
+        pos = end;
+      } else if (this.mode === 'bdat') {
+        const take = Math.min(this.bdatLeft, bytes.length - pos);
+        this.bdatLeft -= take;
+        pos += take;
+        if (this.bdatLeft === 0) this.mode = 'command';
+      } else {
+        pos = this.clientLines.push(bytes, offset, at, (line) => this.clientLine(line), pos);
+      }
+    }
+  }
+
+  private hold(h: Held): void {
+    if (this.heldBytes + h.length > this.limits.maxHeldBytes) {
+      // The client keeps sending without waiting (pipelining abuse): stop waiting and read on optimistically.
+      this.anomalies.push({ kind: 'held-bytes-limit', offset: h.offset, at: h.at, detail: `more than ${this.limits.maxHeldBytes} bytes sent before the reply to ${this.pausedFor!.verb}; read on as if it had been accepted` });
+      const waiting = this.pausedFor!;
+      this.pausedFor = null;
+      if (waiting.verb === 'DATA') this.startBody(waiting.offset + waiting.length);
+      const held = this.held;
+      this.held = [];
+      this.heldBytes = 0;
+      for (const x of held) this.replay(x);
+      this.replay(h);
+      return;
+    }
+    this.held.push(h);
+    this.heldBytes += h.length;
+  }
+
+  private replay(h: Held): void {
+    if (h.bytes) this.process(h.bytes, h.offset, h.at, 0);
+    else this.clientGap(h.offset, h.length);
+  }
+
+  private resume(): void {
+    this.pausedFor = null;
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const h of held) {
+      if (this.pausedFor) {
+        this.held.push(h);
+        this.heldBytes += h.length;
+      } else this.replay(h);
+    }
+  }
+
+  /** Returns false when the bytes after this line must not be read as lines (body, chunk, paused). */
+  private clientLine(line: Line): boolean {
+    if (this.mode === 'auth-response') {
+      // An AUTH continuation (RFC 4954 §4): a credential. Only its length is kept, never its text.
+      this.mode = 'command';
+      const auth = this.awaiting[0];
+      if (auth) this.pausedFor = auth;
+      return false;
+    }
+    const { verb, argument } = parseCommandLine(line.text);
+    if (isKnownVerb(verb)) this.knownVerbs++;
+    const cmd: Command = { kind: 'command', verb, argument, offset: line.offset, length: line.length, at: line.at, reply: null, interim: [] };
+    if (verb === 'AUTH') cmd.argument = argument.split(' ')[0] ?? '';
+    if (line.bareLf) this.anomalies.push({ kind: 'bare-lf', offset: line.offset, at: line.at, detail: `${verb} line ended with a bare LF` });
+    if (line.overlong) this.anomalies.push({ kind: 'overlong-line', offset: line.offset, at: line.at, detail: `client line of ${line.length} bytes (RFC 5321 allows 512)` });
+    this.addCommand(cmd);
+    switch (verb) {
+      case 'MAIL':
+        this.current = newTransaction(cmd);
+        this.transactions.push(this.current);
+        return true;
+      case 'RCPT':
+        this.current?.rcpts.push({ address: pathArgument(argument), command: cmd });
+        return true;
+      case 'RSET':
+        this.current = null;
+        return true;
+      case 'DATA':
+        if (this.current) this.current.data = cmd;
+        this.pausedFor = cmd;
+        return false;
+      case 'BDAT':
+        return this.bdat(cmd, argument);
+      case 'STARTTLS':
+      case 'AUTH':
+        this.pausedFor = cmd;
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  private bdat(cmd: Command, argument: string): boolean {
+    const m = /^(\d+)(\s+LAST)?\s*$/i.exec(argument.trim());
+    cmd.kind = 'bdat';
+    if (!m) {
+      this.anomalies.push({ kind: 'invalid-bdat', offset: cmd.offset, at: cmd.at, detail: `BDAT argument "${argument.slice(0, 40)}" is not a size` });
+      return true;
+    }
+    const size = Number(m[1]);
+    cmd.bodyBytes = size;
+    if (this.current) {
+      if (!this.current.data) this.current.data = cmd;
+      this.current.dataBytes += size;
+      if (m[2]) this.current.end = cmd;
+    }
+    if (size > 0) {
+      this.mode = 'bdat';
+      this.bdatLeft = size;
+      return false;
+    }
+    return true;
+  }
+
+  private addCommand(cmd: Command): void {
+    if (this.commands.length < this.limits.maxCommands) this.commands.push(cmd);
+    else this.commandsDropped++;
+    if (this.awaiting.length >= this.limits.maxPendingCommands) {
+      this.anomalies.push({ kind: 'excessive-pending-commands', offset: cmd.offset, at: cmd.at, detail: `${this.awaiting.length} commands awaiting replies; the queue was cleared` });
+      this.awaiting.length = 0;
+      this.alignmentUncertain = true;
+    }
+    this.awaiting.push(cmd);
+  }
+
+  private startBody(at: number): void {
+    this.mode = 'body';
+    this.body = new BodyScanner();
+    this.bodyStart = at;
+  }
+
+  private endOfBody(offset: number, at: Instant): void {
+    const bytes = this.body!.bytes;
+    const end: Command = { kind: 'end-of-data', verb: '.', argument: '', offset, length: 3, at, reply: null, interim: [], bodyBytes: bytes };
+    if (this.current) {
+      this.current.end = end;
+      this.current.dataBytes = bytes;
+      const h = this.body!.headers();
+      this.current.messageId = h.messageId;
+      this.current.subject = h.subject;
+    }
+    this.body = null;
+    this.mode = 'command';
+    this.addCommand(end);
+  }
+
+  private clientGap(offset: number, length: number): void {
+    if (this.pausedFor) {
+      this.held.push({ bytes: null, offset, length, at: 0 });
+      return;
+    }
+    if (this.mode === 'body') this.body!.gap(length);
+    else if (this.mode === 'bdat') {
+      const take = Math.min(this.bdatLeft, length);
+      this.bdatLeft -= take;
+      if (this.bdatLeft === 0) this.mode = 'command';
+      if (take < length) this.commandGap(offset + take, length - take);
+    } else if (this.mode !== 'encrypted') this.commandGap(offset, length);
+  }
+
+  private commandGap(offset: number, length: number): void {
+    this.clientLines.reset();
+    this.alignmentUncertain = true;
+    this.anomalies.push({ kind: 'client-gap', offset, at: 0, detail: `${length} bytes of client commands missing from the capture` });
+  }
+
+  // ---- server side ----
+
+  private serverData(bytes: Buffer, offset: number, at: Instant): void {
+    this.serverBytes += bytes.length;
+    if (this.mode === 'encrypted' && this.tls) return;
+    if (!this.sawServerData) {
+      this.sawServerData = true;
+      if (looksLikeTlsHandshake(bytes) && !this.banner) {
+        this.tls = { at, implicit: true };
+        this.mode = 'encrypted';
+        return;
+      }
+    }
+    this.replies.push(bytes, offset, at);
+  }
+
+  private serverGap(offset: number, length: number): void {
+    if (this.tls) return;
+    this.replies.gap();
+    this.alignmentUncertain = true;
+    this.anomalies.push({ kind: 'server-gap', offset, at: 0, detail: `${length} bytes of server replies missing from the capture` });
+  }
+
+  /** Order-based matching assumes the server saw every command. A reply that only one verb can get says otherwise:
+   * skip the commands before that verb (they stay unanswered) and note it. */
+  private realign(reply: Reply): void {
+    const verb = ONLY_ANSWERS[reply.code];
+    if (!verb || !this.awaiting.length || this.awaiting[0]!.verb === verb) return;
+    let idx = this.awaiting.findIndex((c) => c.verb === verb);
+    if (idx < 0 && this.pausedFor) {
+      // The server answered something after the command we paused on, so it never switched modes: read on as commands.
+      this.resume();
+      idx = this.awaiting.findIndex((c) => c.verb === verb);
+    }
+    if (idx <= 0) return;
+    const skipped = this.awaiting.splice(0, idx);
+    this.skipped.push(...skipped);
+    const first = skipped[0]!;
+    this.anomalies.push({
+      kind: 'commands-skipped-by-reply',
+      offset: first.offset,
+      at: reply.at,
+      detail: `${reply.code} answers ${verb}, so the ${skipped.length} command(s) before it (${skipped.map((c) => c.verb).join(', ')}) got no reply: the server most likely never received them`,
+    });
+  }
+
+  /** Commands a later reply proved were never answered (see realign). */
+  readonly skipped: Command[] = [];
+
+  private dispatch(reply: Reply): void {
+    if (this.tls) return;
+    if (!this.bannerSettled) {
+      this.bannerSettled = true;
+      const head = this.awaiting[0];
+      // The first reply is the greeting when the connection's start was seen; mid-stream, only a 220 that is not
+      // the answer to a STARTTLS is taken as one.
+      if (this.connectionStartSeen || (reply.code === 220 && (!head || head.verb !== 'STARTTLS'))) {
+        this.banner = reply;
+        return;
+      }
+    }
+    this.realign(reply);
+    const head = this.awaiting[0];
+    if (!head) {
+      this.unsolicited.push(reply);
+      this.anomalies.push({ kind: 'unsolicited-reply', offset: reply.offset, at: reply.at, detail: `${reply.code} with no command waiting` });
+      return;
+    }
+    if (head.verb === 'AUTH' && reply.code === 334) {
+      head.interim.push(reply);
+      if (this.pausedFor === head) {
+        this.pausedFor = null;
+        this.mode = 'auth-response';
+        this.resume();
+      }
+      return;
+    }
+    this.awaiting.shift();
+    head.reply = reply;
+    if (this.pausedFor !== head) return;
+    if (head.verb === 'DATA' && reply.code === 354) this.startBody(head.offset + head.length);
+    if (head.verb === 'STARTTLS' && reply.code === 220) {
+      this.tls = { at: reply.at, implicit: false };
+      this.mode = 'encrypted';
+      this.pausedFor = null;
+      this.held = [];
+      return;
+    }
+    this.resume();
+  }
+}
+
+/** Reply codes that answer only one kind of command (RFC 5321 §4.3.2, RFC 4954 §4): when one arrives and the oldest
+ * waiting command cannot take it, the commands before the one that can were never answered — typically because the
+ * server never received them. */
+const ONLY_ANSWERS: Record<number, string> = { 221: 'QUIT', 354: 'DATA', 334: 'AUTH', 235: 'AUTH', 220: 'STARTTLS' };
+
+function newTransaction(mail: Command): Transaction {
+  return { mail, mailFrom: pathArgument(mail.argument), rcpts: [], data: null, end: null, dataBytes: 0, messageId: null, subject: null, outcome: 'incomplete' };
+}
+
+/** A TLS record header of type handshake (22) and version 3.x (RFC 8446 §5.1). */
+function looksLikeTlsHandshake(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0x16 && b[1] === 0x03 && b[2]! <= 0x04;
+}

@@ -1,0 +1,34 @@
+import type { Command, Transaction } from './model.js';
+
+/** Settles a transaction's outcome from its replies: the final reply decides; otherwise the first refusal (all RCPTs
+ * refused, MAIL or DATA refused); a command left unanswered makes it a timeout. 4xx = deferred, 5xx = rejected. */
+export function settleOutcome(t: Transaction): void {
+  const commands: Command[] = [t.mail, ...t.rcpts.map((r) => r.command)];
+  if (t.data) commands.push(t.data);
+  if (t.end && t.end !== t.data) commands.push(t.end);
+  const refusal = (c: Command | null) => (c?.reply && c.reply.code >= 400 ? c.reply.code : 0);
+  const finalCode = t.end?.reply?.code;
+  if (finalCode !== undefined) {
+    t.outcome = finalCode < 400 ? 'delivered' : finalCode < 500 ? 'deferred' : 'rejected';
+    return;
+  }
+  const mailRefused = refusal(t.mail);
+  if (mailRefused) {
+    t.outcome = mailRefused < 500 ? 'deferred' : 'rejected';
+    return;
+  }
+  if (t.rcpts.length && t.rcpts.every((r) => refusal(r.command))) {
+    t.outcome = t.rcpts.some((r) => refusal(r.command) < 500) ? 'deferred' : 'rejected';
+    return;
+  }
+  const dataRefused = refusal(t.data);
+  if (dataRefused) {
+    t.outcome = dataRefused < 500 ? 'deferred' : 'rejected';
+    return;
+  }
+  if (commands.some((c) => c.reply === null)) {
+    t.outcome = 'timeout';
+    return;
+  }
+  t.outcome = t.end ? 'incomplete' : 'aborted';
+}
