@@ -5,7 +5,7 @@ import type { ConnectionFacts } from './facts.js';
 import { mostCommon, ttlClass } from './fingerprint.js';
 import { connectionOutcome } from './outcome.js';
 import { judgeAckOrigin } from './rules/ack-origin.js';
-import { checkCapture } from './rules/capture-completeness.js';
+import { checkCapture, type CaptureLoss } from './rules/capture-completeness.js';
 import { detectClientAbort } from './rules/client-abort.js';
 import { judgeResets } from './rules/resets.js';
 import { measureLoss } from './rules/retransmissions.js';
@@ -40,6 +40,11 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
   if (loss?.missingSide) {
     diagnosis = 'capture-loss';
     summary = `Only one direction of this connection was captured (the ${loss.missingSide}'s packets are missing), so no verdict on replies or ACKs can be given; capture on the other side or without a direction filter.`;
+  } else if (stall && loss) {
+    // Precision first: with bytes missing from the capture, an apparent stall may be a reply the capture dropped.
+    describeStall(ctx, stall);
+    diagnosis = 'capture-loss';
+    summary = `${stallSentence(ctx, stall)} But ${lossWords(loss)}, so the missing replies may simply not have been recorded: verdict withheld; capture again (closer to the endpoints, with -s 0).`;
   } else if (stall) {
     ({ diagnosis, summary, confidence } = judgeStall(ctx, stall, split, slow.length > 0));
   } else if (reset?.forged) {
@@ -63,7 +68,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
       summary = `${pathLoss.segments} segment(s) had to be retransmitted, delaying the dialogue by up to ${humanDuration(pathLoss.delay)}, but it completed: packet loss on the path, not an SMTP problem.`;
     } else if (loss) {
       diagnosis = 'capture-loss';
-      summary = `The capture itself is missing ${loss.gapEvents} stretch(es) of bytes (${loss.ackedUnseenBytes} bytes the receiver acknowledged); what is visible shows no fault, but conclusions about the missing part are withheld.`;
+      summary = `${capitalised(lossWords(loss))}; what is visible shows no fault, but conclusions about the missing part are withheld.`;
     }
   }
   if (split && diagnosis === 'none' && !ctx.middleboxes.length) {
@@ -146,6 +151,17 @@ function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null,
     summary: `${what} The ACK came from the server's own stack (${origin.matches.slice(0, 2).join('; ') || 'nothing sets it apart'}), so the bytes reached the server host and its SMTP process never answered: look at the MTA (frozen or overloaded process, slow callouts, DNS).`,
     confidence: 0.75,
   };
+}
+
+function lossWords(loss: CaptureLoss): string {
+  const parts: string[] = [];
+  if (loss.gapEvents) parts.push(`the capture itself is missing ${loss.gapEvents} stretch(es) of bytes (${loss.ackedUnseenBytes} bytes the receiver acknowledged, so the network delivered them)`);
+  if (loss.snaplenBytes) parts.push(`the capture's snapshot length cut ${loss.snaplenBytes} payload bytes (recapture with -s 0)`);
+  return parts.join(', and ');
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function serverHopsWords(ctx: RuleContext): string {

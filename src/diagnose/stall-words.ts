@@ -22,9 +22,10 @@ export function stallSentence(ctx: RuleContext, s: Stall): string {
   const sent = ctx.facts.commands.length ? `the ${size}-byte ${pipelined}flight (${verbs})` : `${size} bytes`;
   const acked = s.ackDelay !== null ? `was ACKed ${humanDuration(s.ackDelay)} later (TTL ${s.ack!.packet.ttl})` : 'was ACKed';
   let replies: string;
+  const cut = s.boundary - s.start;
   if (!s.answered.length) replies = 'yet no SMTP reply ever came for any of it';
+  else if (cut <= 0) replies = `but its first command got no timely reply (${s.answered.length} later one(s) were answered)`;
   else {
-    const cut = s.boundary - s.start;
     replies = `but replies covered only the commands in bytes 0–${cut - 1} of the ${size}-byte flight; nothing after byte ${cut} was answered`;
   }
   const waited = s.gaveUpAt !== null ? `the client ${s.gaveUpBy} after ${humanDuration(s.waited)}` : `the capture ended ${humanDuration(s.waited)} later with the client still waiting`;

@@ -69,12 +69,17 @@ export class SmtpSession {
   private sawClientData = false;
   private bannerSettled: boolean;
   private knownVerbs = 0;
+  /** Whether client lines are known to be commands (false mid-stream and after a gap, until a verb resynchronises). */
+  private synchronized: boolean;
+  /** Client lines skipped while not synchronised (probably body text). */
+  unsynchronizedLines = 0;
 
   constructor(
     private readonly connectionStartSeen: boolean,
     private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
   ) {
     this.bannerSettled = false;
+    this.synchronized = connectionStartSeen;
     this.clientLines = new LineFramer(limits.maxLineChars);
     this.replies = new ReplyAssembler(limits.maxLineChars, (r) => this.dispatch(r), (a) => this.anomalies.push(a));
     this.client = {
@@ -207,6 +212,19 @@ export class SmtpSession {
       return false;
     }
     const { verb, argument } = parseCommandLine(line.text);
+    if (!this.synchronized) {
+      // After a gap, or when the capture began mid-connection, we do not know whether these lines are commands or a
+      // message body: take only an upper-case SMTP verb as a command, and a lone "." as the end of a body.
+      if (line.text === '.') {
+        this.endOfBody(line.offset, line.at, line.length);
+        return true;
+      }
+      if (!isKnownVerb(verb) || !line.text.startsWith(verb)) {
+        this.unsynchronizedLines++;
+        return true;
+      }
+      this.synchronized = true;
+    }
     if (isKnownVerb(verb)) this.knownVerbs++;
     const cmd: Command = { kind: 'command', verb, argument, offset: line.offset, length: line.length, at: line.at, reply: null, interim: [] };
     if (verb === 'AUTH') cmd.argument = argument.split(' ')[0] ?? '';
@@ -278,13 +296,13 @@ export class SmtpSession {
     this.bodyStart = at;
   }
 
-  private endOfBody(offset: number, at: Instant): void {
-    const bytes = this.body!.bytes;
-    const end: Command = { kind: 'end-of-data', verb: '.', argument: '', offset, length: 3, at, reply: null, interim: [], bodyBytes: bytes };
-    if (this.current) {
+  private endOfBody(offset: number, at: Instant, length = 3): void {
+    const bytes = this.body?.bytes ?? 0;
+    const end: Command = { kind: 'end-of-data', verb: '.', argument: '', offset, length, at, reply: null, interim: [], bodyBytes: bytes };
+    if (this.current && this.body) {
       this.current.end = end;
       this.current.dataBytes = bytes;
-      const h = this.body!.headers();
+      const h = this.body.headers();
       this.current.messageId = h.messageId;
       this.current.subject = h.subject;
     }
@@ -309,6 +327,7 @@ export class SmtpSession {
 
   private commandGap(offset: number, length: number): void {
     this.clientLines.reset();
+    this.synchronized = false;
     this.alignmentUncertain = true;
     this.anomalies.push({ kind: 'client-gap', offset, at: 0, detail: `${length} bytes of client commands missing from the capture` });
   }

@@ -133,8 +133,10 @@ export class ConnectionTracker {
       ackOffset: null,
     };
     this.handshake(c, flags, at, fromClient);
-    fact.offset = sender.sent(p, at) ?? 0;
+    // The ACK first: it may prove a hole in the other direction lost, releasing bytes that came before this
+    // packet's own payload (a reply must not overtake the command it answers).
     if (flags & ACK) fact.ackOffset = receiver.acknowledged(p.ack, fact);
+    fact.offset = sender.sent(p, at) ?? 0;
     if (p.payloadLength > 0) receiver.peerSentData();
     sender.recordPacket(fact);
     c.lastAt = at;

@@ -8,6 +8,8 @@ export interface CaptureLoss {
   ackedUnseenBytes: number;
   gapEvents: number;
   ratio: number;
+  /** Payload bytes cut off by the capture's snapshot length (the packets were seen). */
+  snaplenBytes: number;
 }
 
 /** Is the capture itself missing packets [anchors §4.6 H8, Zeek CaptureLoss; §10 item 11]? A verdict on replies or ACKs
@@ -39,7 +41,12 @@ export function checkCapture(ctx: RuleContext): CaptureLoss | null {
   if (ch.ackBeforeDataSegments + sh.ackBeforeDataSegments > 0) {
     ctx.captureDoubts.push('the capture recorded some ACKs before the data they cover (packets reordered by the capture), so timing comparisons are less reliable');
   }
-  if (!missingSide && !notCaptured.length) return null;
+  const snaplenBytes = [...ch.gaps, ...sh.gaps].filter((g) => g.reason === 'snaplen').reduce((n, g) => n + g.end - g.start, 0);
+  if (!missingSide && !notCaptured.length) {
+    if (!snaplenBytes) return null;
+    ctx.captureDoubts.push(`the snapshot length cut ${snaplenBytes} payload bytes`);
+    return { missingSide: null, ackedUnseenBytes: 0, gapEvents: 0, ratio: 0, snaplenBytes };
+  }
   if (missingSide) {
     ctx.captureDoubts.push(`the ${missingSide}'s packets are absent from the capture`);
     addFinding(ctx, {
@@ -62,5 +69,5 @@ export function checkCapture(ctx: RuleContext): CaptureLoss | null {
       },
     });
   }
-  return { missingSide, ackedUnseenBytes, gapEvents: notCaptured.length, ratio };
+  return { missingSide, ackedUnseenBytes, gapEvents: notCaptured.length, ratio, snaplenBytes };
 }

@@ -42,7 +42,14 @@ export function findStall(ctx: RuleContext): Stall | null {
     const waiting = timed.filter((t) => t.command.reply === null && t.command.verb !== 'QUIT');
     // Replies that came only after the client's next flight are "late": the client had moved on (or given up).
     const nextFlight = f.connection.clientHalf.flights[flight.flight.index + 1];
-    const late = timed.filter((t) => t.command.reply && nextFlight && t.command.reply.at > nextFlight.firstAt && t.command.verb !== 'QUIT');
+    // A command is late only if it was complete before the client moved on and no reply at all (not even an AUTH 334)
+    // had come by then.
+    const late = timed.filter((t) => {
+      const c = t.command;
+      if (!c.reply || !nextFlight || c.verb === 'QUIT') return false;
+      const firstResponse = Math.min(c.reply.at, ...c.interim.map((r) => r.at));
+      return firstResponse > nextFlight.firstAt && c.offset + c.length <= nextFlight.start;
+    });
     if (!waiting.length && !late.length) continue;
     const unanswered = [...waiting, ...late].sort((a, b) => a.command.offset - b.command.offset);
     const first = unanswered[0]!;
