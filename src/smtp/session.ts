@@ -6,6 +6,7 @@ import { LineFramer, type Line } from './line-framer.js';
 import type { Command, Reply, SmtpAnomaly, Transaction } from './model.js';
 import { ReplyAssembler } from './reply-assembler.js';
 import { settleOutcome } from './transaction-outcome.js';
+import { looksLikeSocks5Greeting, Socks5Side } from './socks5.js';
 
 export interface SessionLimits {
   /** Characters of a line kept (RFC 5321 §4.5.3.1: command lines 512, text lines 1000); longer lines are cut. */
@@ -137,10 +138,19 @@ export class SmtpSession {
       if (looksLikeTlsHandshake(bytes) && !this.sawServerData) {
         this.tls = { at, implicit: true };
         this.mode = 'encrypted';
+      } else if (!this.sawServerData && looksLikeSocks5Greeting(bytes)) {
+        const shared = { method: 0 };
+        this.socks = { client: new Socks5Side('client', shared), server: new Socks5Side('server', shared) };
+        this.anomalies.push({ kind: 'socks5', offset, at, detail: 'the dialogue is relayed through a SOCKS5 proxy; its handshake is skipped' });
       }
     }
-    this.process(bytes, offset, at, 0);
+    let from = 0;
+    if (this.socks && !this.socks.client.done) from = this.socks.client.take(bytes);
+    if (from < bytes.length) this.process(bytes, offset, at, from);
   }
+
+  /** A SOCKS5 handshake in front of the dialogue (e.g. SMTP through a proxy on port 1080). */
+  private socks: { client: Socks5Side; server: Socks5Side } | null = null;
 
   private process(bytes: Buffer, offset: number, at: Instant, from: number): void {
     let pos = from;
@@ -344,6 +354,12 @@ export class SmtpSession {
         this.mode = 'encrypted';
         return;
       }
+    }
+    if (this.socks && !this.socks.server.done) {
+      const used = this.socks.server.take(bytes);
+      if (used >= bytes.length) return;
+      this.replies.push(bytes.subarray(used), offset + used, at);
+      return;
     }
     this.replies.push(bytes, offset, at);
   }

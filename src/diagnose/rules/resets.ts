@@ -18,6 +18,11 @@ export function judgeResets(ctx: RuleContext): ResetVerdict | null {
     const half = side === 'server' ? c.serverHalf : c.clientHalf;
     const rst = half.packets.find((p) => p.kind === 'rst');
     if (!rst) continue;
+    // An RST once the connection is closing (a FIN either way, or after QUIT) is how stacks end connections whose
+    // socket is gone: no evidence of anything.
+    const closing = [c.clientHalf.finAt, c.serverHalf.finAt].some((t) => t !== null && t <= rst.at);
+    const quit = ctx.facts.end.quit;
+    if (closing || (quit && quit.at <= rst.at)) continue;
     const reference = half.packets.filter((p) => p !== rst && p.kind !== 'rst' && p.at <= rst.at);
     const reasons: string[] = [];
     if (reference.length >= 2) {
@@ -29,7 +34,8 @@ export function judgeResets(ctx: RuleContext): ResetVerdict | null {
           reasons.push(`its TTL is ${rst.ttl} while the ${side}'s other packets arrive with ${cmp.ttl.reference[0]}`);
         }
       }
-      if (cmp.ipId.fits === false) reasons.push(`its IP ID ${rst.ipId} is outside the ${side}'s sequence`);
+      // Linux sends resets from outside the connection's socket with IP ID 0: a zero ID says nothing.
+      if (cmp.ipId.fits === false && rst.ipId !== 0) reasons.push(`its IP ID ${rst.ipId} is outside the ${side}'s sequence`);
     }
     // Race evidence: the "same" side keeps sending data after its own RST.
     const after = half.packets.filter((p) => p.at > rst.at && p.kind === 'data');

@@ -56,6 +56,12 @@ export function findStall(ctx: RuleContext): Stall | null {
     const ack = f.connection.clientHalf.firstAckCovering(first.command.offset + 1);
     if (!ack) continue; // never acknowledged: a path or capture problem, not a stall behind an ACK
     const gave = giveUp(ctx, flight);
+    // The server did say something we could not match (a garbled or unsolicited reply): not silence.
+    const until = gave.at ?? f.connection.lastAt;
+    const spoke = session.anomalies.some(
+      (a) => (a.kind === 'garbled-reply-line' || a.kind === 'unsolicited-reply') && a.at > flight.flight.firstAt && a.at <= until,
+    );
+    if (spoke) continue;
     const timerKey = first.command.verb === '.' ? '.' : first.command.verb;
     return {
       flight,
