@@ -36,6 +36,12 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     durationMs: ms(c.lastAt - c.firstAt),
     vantage: v.vantage,
     handshakeRttMs: rtt ? ms(rtt.total) : null,
+    handshake: {
+      synAt: c.handshake.synAt === null ? null : clock.iso(c.handshake.synAt),
+      synAckAt: c.handshake.synAckAt === null ? null : clock.iso(c.handshake.synAckAt),
+      ackAt: c.handshake.ackAt === null ? null : clock.iso(c.handshake.ackAt),
+      synAckTtl: c.serverHalf.packets.find((p) => p.kind === 'syn-ack')?.ttl ?? null,
+    },
     outcome: v.outcome,
     diagnosis: v.diagnosis,
     middlebox: v.middlebox,
@@ -52,6 +58,9 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
         commands: x.commands.length,
         answered: x.answered,
         replyBoundary: x.replyBoundary,
+        ack: x.ack
+          ? { at: clock.iso(x.ack.packet.at), delayMs: ms(x.ack.packet.at - x.flight.firstAt), frame: x.ack.packet.frame, ttl: x.ack.packet.ttl, ipId: x.ack.packet.ipId, window: x.ack.packet.window }
+          : null,
       })),
     transactions: s.transactions.map((t) => ({
       mailFrom: t.mailFrom,

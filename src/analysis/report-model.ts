@@ -52,6 +52,18 @@ export interface FlightJson {
   answered: number;
   /** Offset up to which the commands of this flight were answered (exclusive); equals offset+length when all were. */
   replyBoundary: number;
+  /** The first packet that acknowledged the whole flight (who sent it: TTL, IP ID, window); null when none did. */
+  ack?: AckJson | null;
+}
+
+export interface AckJson {
+  at: string;
+  /** ms from the flight's first byte to this ACK. */
+  delayMs: number;
+  frame: number;
+  ttl: number;
+  ipId: number | null;
+  window: number;
 }
 
 export interface TransactionJson {
@@ -73,6 +85,8 @@ export interface ConnectionJson {
   durationMs: number;
   vantage: Vantage;
   handshakeRttMs: number | null;
+  /** When each handshake packet was seen (ISO); null fields when the capture lacks it. */
+  handshake?: { synAt: string | null; synAckAt: string | null; ackAt: string | null; synAckTtl: number | null };
   outcome: Outcome;
   diagnosis: Diagnosis;
   middlebox: null | { kind: MiddleboxKind; confidence: number; evidence: string[] };
