@@ -8,6 +8,8 @@ export interface TimedCommand {
   command: Command;
   /** When its first byte was first sent (capture point). */
   sentAt: Instant;
+  /** When its last byte was first sent: the server cannot act on a command before this. */
+  completedAt: Instant;
   /** The first ACK that covered its last byte. */
   ack: AckAdvance | null;
   flight: number;
@@ -58,9 +60,12 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
   const c = connection.clientHalf;
   const commands: TimedCommand[] = session.commands.map((command) => {
     const range = c.rangeAt(command.offset);
+    const sentAt = range ? range.firstSentAt : command.at;
+    const last = c.rangeAt(command.offset + command.length - 1);
     return {
       command,
-      sentAt: range ? range.firstSentAt : command.at,
+      sentAt,
+      completedAt: last ? Math.max(sentAt, last.firstSentAt) : sentAt,
       ack: c.firstAckCovering(command.offset + command.length),
       flight: range ? range.flight : -1,
     };

@@ -185,51 +185,78 @@ export class HalfStream {
   }
 
   private noteRanges(start: number, end: number, at: Instant, frame: number): void {
-    const r = this.ranges;
-    if (end > this.highestSeen) {
-      const newStart = Math.max(start, this.highestSeen);
-      if (start < this.highestSeen) this.markRetransmitted(start, this.highestSeen, at);
-      if (this.ackedTo >= end) this.ackBeforeDataSegments++;
-      if (this.peerSpoke || at - this.lastNewDataAt > FLIGHT_IDLE_NS || this.flights.length === 0) {
-        this.flights.push({ index: this.flights.length, start: newStart, end, firstAt: at, lastAt: at, segments: 0 });
-        this.peerSpoke = false;
-      }
-      const flight = this.flights[this.flights.length - 1]!;
-      flight.end = end;
-      flight.lastAt = at;
-      flight.segments++;
-      r.push({ start: newStart, end, firstSentAt: at, firstFrame: frame, retransmissions: 0, lastSentAt: at, flight: flight.index });
-      this.highestSeen = end;
-      this.lastNewDataAt = at;
-      return;
+    if (start < this.highestSeen) this.noteOldBytes(start, Math.min(end, this.highestSeen), at, frame);
+    if (end <= this.highestSeen) return;
+    const newStart = Math.max(start, this.highestSeen);
+    if (this.ackedTo >= end) this.ackBeforeDataSegments++;
+    if (this.peerSpoke || at - this.lastNewDataAt > FLIGHT_IDLE_NS || this.flights.length === 0) {
+      this.flights.push({ index: this.flights.length, start: newStart, end, firstAt: at, lastAt: at, segments: 0 });
+      this.peerSpoke = false;
     }
-    // Entirely below the highest byte seen: a retransmission, or an out-of-order arrival filling a hole.
-    if (this.fillsHole(start, end)) {
-      this.outOfOrderSegments++;
-      this.insertRange(start, end, at, frame);
-    } else {
-      this.markRetransmitted(start, end, at);
-    }
+    const flight = this.flights[this.flights.length - 1]!;
+    flight.end = end;
+    flight.lastAt = at;
+    flight.segments++;
+    this.ranges.push({ start: newStart, end, firstSentAt: at, firstFrame: frame, retransmissions: 0, lastSentAt: at, flight: flight.index });
+    this.highestSeen = end;
+    this.lastNewDataAt = at;
   }
 
-  private fillsHole(start: number, end: number): boolean {
-    const covering = this.rangeAt(start);
-    return covering === null && this.rangeAt(end - 1) === null;
+  /** Bytes below the highest seen: a retransmission, an out-of-order arrival filling a hole, or both (a retransmission
+   * cut differently from the original). */
+  private noteOldBytes(start: number, end: number, at: Instant, frame: number): void {
+    const holes = this.uncovered(start, end);
+    if (holes.length) {
+      this.outOfOrderSegments++;
+      for (const [a, b] of holes) this.insertRange(a, b, at, frame);
+    }
+    if (holes.reduce((n, [a, b]) => n + b - a, 0) < end - start) this.markRetransmitted(start, end, at);
+  }
+
+  /** The parts of [start, end) no range covers yet. */
+  private uncovered(start: number, end: number): [number, number][] {
+    const out: [number, number][] = [];
+    let pos = start;
+    const r = this.ranges;
+    let i = this.firstRangeEndingAfter(start);
+    while (pos < end) {
+      const x = r[i];
+      if (!x || x.start >= end) {
+        out.push([pos, end]);
+        break;
+      }
+      if (x.start > pos) out.push([pos, x.start]);
+      pos = Math.max(pos, x.end);
+      i++;
+    }
+    return out;
+  }
+
+  private firstRangeEndingAfter(offset: number): number {
+    const r = this.ranges;
+    let lo = 0;
+    let hi = r.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r[mid]!.end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private insertRange(start: number, end: number, at: Instant, frame: number): void {
     const r = this.ranges;
-    let i = r.length;
-    while (i > 0 && r[i - 1]!.start > start) i--;
+    const i = this.firstRangeEndingAfter(start);
     const flight = i > 0 ? r[i - 1]!.flight : 0;
     r.splice(i, 0, { start, end, firstSentAt: at, firstFrame: frame, retransmissions: 0, lastSentAt: at, flight });
   }
 
   private markRetransmitted(start: number, end: number, at: Instant): void {
     this.retransmittedSegments++;
-    for (let x = this.rangeAt(start), i = x ? this.ranges.indexOf(x) : -1; i >= 0 && i < this.ranges.length; i++) {
+    for (let i = this.firstRangeEndingAfter(start); i < this.ranges.length; i++) {
       const range = this.ranges[i]!;
       if (range.start >= end) break;
+      if (range.lastSentAt === at) continue; // a range this very segment just created
       range.retransmissions++;
       range.lastSentAt = at;
     }

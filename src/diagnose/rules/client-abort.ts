@@ -2,6 +2,9 @@ import { humanDuration } from '../../analysis/clock.js';
 import { addFinding, type RuleContext } from '../context.js';
 import { mostCommon, ttlClass } from '../fingerprint.js';
 
+/** A pause inside one command line longer than this means its bytes were held or lost on the way. */
+const LINE_PAUSE_NS = 1e9;
+
 /** The client closed or reset in the middle of a transaction without QUIT, and every command it sent was answered —
  * from the server's side, this is what a black-holed flight looks like (the rest never arrived). Returns the summary. */
 export function detectClientAbort(ctx: RuleContext): string | null {
@@ -21,6 +24,12 @@ export function detectClientAbort(ctx: RuleContext): string | null {
     const text = partial.text.replace(/[^\x20-\x7e]/g, '.').slice(0, 40);
     parts.push(`the client stopped in the middle of a command line at byte ${partial.offset + partial.length} ("${text}"…, ${partial.length} bytes without CRLF)`);
   } else parts.push(`the client left a mail transaction open (MAIL FROM:<${open!.mailFrom}>)`);
+  // A line whose bytes came with a long pause inside: its first part arrived, the rest (or what followed) much later.
+  const broken = f.commands.find((t) => t.completedAt - t.sentAt > LINE_PAUSE_NS);
+  if (broken) {
+    const text = `${broken.command.verb} ${broken.command.argument}`.replace(/[^\x20-\x7e]/g, '.').slice(0, 48);
+    parts.push(`paused ${humanDuration(broken.completedAt - broken.sentAt)} in the middle of the line "${text}" (byte ${broken.command.offset}), which the server then answered ${broken.command.reply?.code ?? 'nothing'} — the rest of that line never arrived`);
+  }
   parts.push(`stayed idle ${humanDuration(idle)}`);
   parts.push(`then ${c.rstAt !== null && (c.finAt === null || c.rstAt < c.finAt) ? 'reset' : 'closed'} the connection without QUIT`);
   const ttl = mostCommon(c.packets.map((p) => p.ttl));

@@ -20,7 +20,7 @@ export function findSlowReplies(ctx: RuleContext): SlowReply[] {
   for (const t of f.commands) {
     const r = t.command.reply;
     if (!r) continue;
-    const startedAt = Math.max(t.sentAt, previousReplyAt);
+    const startedAt = Math.max(t.completedAt, previousReplyAt);
     const serviceTime = r.at - startedAt;
     previousReplyAt = r.at;
     if (serviceTime >= threshold && t.command.verb !== 'QUIT') slow.push({ command: t, serviceTime });
