@@ -2,6 +2,7 @@ import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import type { CaptureError } from '../capture/errors.js';
 import { decodeFrame } from '../decode/ip-tcp.js';
+import { IpReassembler } from '../decode/ip-reassembly.js';
 import { computeFacts } from '../diagnose/facts.js';
 import { diagnoseConnection } from '../diagnose/engine.js';
 import { correlateFlights } from '../diagnose/rules/flight-size-threshold.js';
@@ -65,19 +66,30 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     trackerOptions,
   );
 
+  const fragments = new IpReassembler((input, fate, n) => {
+    const acc = accounting[input]!;
+    acc[fate] = (acc[fate] ?? 0) + n;
+  });
   let bytesSeen = 0;
   const errors = await readFrames(inputs, (frame) => {
     if (!clock) clock = new Clock(frame.sec, inputs.some((i) => i.info.precision === 'ns') ? 'ns' : 'us');
-    const decoded = decodeFrame(frame);
+    let decoded = decodeFrame(frame);
     const acc = accounting[frame.input]!;
-    if (typeof decoded === 'string') {
+    const atNs = (frame.sec - clock.baseSec) * 1e9 + frame.nsec;
+    if (decoded === 'ip-fragment') {
+      // Fragment frames are accounted by the reassembler once their datagram's fate is known.
+      const whole = fragments.offer(frame, atNs);
+      if (!whole) return;
+      decoded = decodeFrame(whole);
+      if (typeof decoded === 'string') return;
+    } else if (typeof decoded === 'string') {
       acc[decoded] = (acc[decoded] ?? 0) + 1;
       return;
-    }
-    acc.tcp!++;
-    tracker.packet(decoded, (frame.sec - clock.baseSec) * 1e9 + frame.nsec);
+    } else acc.tcp!++;
+    tracker.packet(decoded, atNs);
     if (options.onProgress && (bytesSeen += frame.data.length + 16) > 0) options.onProgress(bytesSeen);
   });
+  fragments.finish();
   tracker.finishAll();
 
   connections.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id - b.id));
