@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Task = 'walk' | 'pcap-parser' | 'analyze';
+
+export interface Measurement {
+  /** Time inside the process (file open to result), ms. */
+  ms: number;
+  /** Wall time of the whole process, start-up included, ms. */
+  wallMs: number;
+  packets: number;
+  maxRssKB: number;
+  connections?: number | null;
+  diagnosed?: Record<string, number> | null;
+}
+
+const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
+
+/** Runs one task in a fresh Node process, so that its peak RSS is its own. */
+export function measureInChild(task: Task, file: string): Measurement {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [CHILD, task, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${task} failed: ${r.stderr || r.error?.message}`);
+  const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;
+  return { ...line, wallMs };
+}
+
+export const TSHARK_ARGS = ['-Y', 'smtp', '-T', 'fields', '-e', 'tcp.stream', '-e', 'smtp.req.command', '-e', 'smtp.response.code'];
+
+export function tsharkAvailable(): boolean {
+  return spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** `tshark -r F -Y smtp -T fields …` under /usr/bin/time (for its peak RSS); output discarded. */
+export function measureTshark(file: string): Measurement {
+  const timeFile = join(tmpdir(), `bench-tshark-time-${process.pid}.txt`);
+  const useTime = existsSync('/usr/bin/time');
+  const cmd = useTime ? '/usr/bin/time' : 'tshark';
+  const args = useTime ? ['-f', '%M', '-o', timeFile, 'tshark', '-r', file, ...TSHARK_ARGS] : ['-r', file, ...TSHARK_ARGS];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
+  let maxRssKB = 0;
+  if (useTime) {
+    maxRssKB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    rmSync(timeFile, { force: true });
+  }
+  return { ms: wallMs, wallMs, packets: 0, maxRssKB };
+}

@@ -1,0 +1,31 @@
+// Runs one measurement in its own process and prints one JSON line: {task, ms, packets, connections, maxRssKB}.
+// Usage: node dist/bench/measure-child.js walk|pcap-parser|analyze FILE
+import { analyze } from '../analysis/analyzer.js';
+import { bareRecordWalk } from './bare-walk.js';
+import { pcapParserWalk } from './pcap-parser-walk.js';
+
+async function main(): Promise<void> {
+  const [task, file] = process.argv.slice(2);
+  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|analyze FILE');
+  const t0 = process.hrtime.bigint();
+  let packets = 0;
+  let connections: number | null = null;
+  let diagnosed: Record<string, number> | null = null;
+  if (task === 'walk') packets = bareRecordWalk(file);
+  else if (task === 'pcap-parser') packets = await pcapParserWalk(file);
+  else if (task === 'analyze') {
+    const { report, errors } = await analyze([file]);
+    if (errors.length) throw new Error(errors[0]!.message);
+    packets = report.inputs[0]!.packets;
+    connections = report.connections.length;
+    diagnosed = {};
+    for (const c of report.connections) diagnosed[c.diagnosis] = (diagnosed[c.diagnosis] ?? 0) + 1;
+  } else throw new Error(`unknown task ${task}`);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  process.stdout.write(JSON.stringify({ task, ms, packets, connections, diagnosed, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`measure-child: ${(e as Error)?.message ?? String(e)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,198 @@
+// npm run bench -- [--size 100M | --sizes 10M,100M,1G] [--runs 3] [--tshark-runs 1] [--no-tshark] [--keep]
+//                  [--file existing.pcap] [--dir DIR] [--seed N]
+// Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
+// walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS, and
+// tshark when installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
+import { execSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
+import { generateCapture } from './generate.js';
+import { median } from './median.js';
+import { parseSize, sizeLabel } from './size.js';
+
+interface BenchArgs {
+  sizes: number[];
+  runs: number;
+  tsharkRuns: number;
+  tshark: boolean;
+  keep: boolean;
+  file: string | null;
+  dir: string;
+  seed: number;
+}
+
+function parseArgs(argv: string[]): BenchArgs {
+  const a: BenchArgs = { sizes: [parseSize('100M')], runs: 3, tsharkRuns: 1, tshark: true, keep: false, file: null, dir: tmpdir(), seed: 0x5eed };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i] ?? '';
+    if (flag === '--size') a.sizes = [parseSize(value())];
+    else if (flag === '--sizes') a.sizes = value().split(',').map(parseSize);
+    else if (flag === '--runs') a.runs = Math.max(1, Number(value()));
+    else if (flag === '--tshark-runs') a.tsharkRuns = Math.max(0, Number(value()));
+    else if (flag === '--no-tshark') a.tshark = false;
+    else if (flag === '--keep') a.keep = true;
+    else if (flag === '--file') a.file = value();
+    else if (flag === '--dir') a.dir = value();
+    else if (flag === '--seed') a.seed = Number(value());
+    else throw new Error(`unknown option ${flag} (see the top of src/bench/run.ts)`);
+  }
+  return a;
+}
+
+interface SizeResult {
+  label: string;
+  bytes: number;
+  packets: number;
+  sessions: number | null;
+  generateMs: number | null;
+  walk: Measurement;
+  pcapParser: Measurement;
+  analyze: Measurement;
+  tshark: Measurement | null;
+}
+
+function medianOf(runs: Measurement[]): Measurement {
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    wallMs: median(runs.map((r) => r.wallMs)),
+    packets: runs[0]!.packets,
+    maxRssKB: median(runs.map((r) => r.maxRssKB)),
+    connections: runs[0]!.connections,
+    diagnosed: runs[0]!.diagnosed,
+  };
+}
+
+function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeResult, 'sessions' | 'generateMs'> {
+  const bytes = statSync(file).size;
+  measureInChild('walk', file); // warm the page cache: every contender reads from memory
+  const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], analyze: [] };
+  for (let r = 0; r < args.runs; r++) {
+    for (const task of ['walk', 'pcap-parser', 'analyze'] as const) {
+      const m = measureInChild(task, file);
+      runs[task].push(m);
+      process.stderr.write(`  ${label} run ${r + 1}/${args.runs} ${task}: ${(m.ms / 1000).toFixed(2)} s, RSS ${(m.maxRssKB / 1024).toFixed(0)} MB\n`);
+    }
+  }
+  let tshark: Measurement | null = null;
+  if (args.tshark && args.tsharkRuns > 0) {
+    if (tsharkAvailable()) {
+      const t: Measurement[] = [];
+      for (let r = 0; r < args.tsharkRuns; r++) {
+        t.push(measureTshark(file));
+        process.stderr.write(`  ${label} tshark ${r + 1}/${args.tsharkRuns}: ${(t[r]!.wallMs / 1000).toFixed(2)} s, RSS ${(t[r]!.maxRssKB / 1024).toFixed(0)} MB\n`);
+      }
+      tshark = medianOf(t);
+    } else process.stderr.write('  tshark not installed: no tshark ratio\n');
+  }
+  const analyzeM = medianOf(runs.analyze);
+  return { label, bytes, packets: analyzeM.packets, walk: medianOf(runs.walk), pcapParser: medianOf(runs['pcap-parser']), analyze: analyzeM, tshark };
+}
+
+const mb = (bytes: number) => bytes / 1e6;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rss = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+function printResult(r: SizeResult): void {
+  const rows: [string, string, string, string, string][] = [];
+  const row = (name: string, m: Measurement, wall = false) => {
+    const ms = wall ? m.wallMs : m.ms;
+    rows.push([name, secs(ms), `${(mb(r.bytes) / (ms / 1000)).toFixed(0)} MB/s`, `${((r.packets / ms) * 1000 / 1e6).toFixed(2)} Mpkt/s`, rss(m.maxRssKB)]);
+  };
+  row('bare readSync walk', r.walk);
+  row('pcap-parser events', r.pcapParser);
+  row('smtp-pcap-diagnose', r.analyze);
+  if (r.tshark) row('tshark -Y smtp -T fields', r.tshark, true);
+  console.log(`\n${r.label}: ${mb(r.bytes).toFixed(0)} MB, ${r.packets} packets, ${r.analyze.connections} SMTP connections` +
+    (r.sessions !== null ? ` (${r.sessions} sessions generated in ${secs(r.generateMs!)})` : ''));
+  const widths = [26, 10, 12, 14, 10];
+  console.log(['', 'time', 'throughput', 'packets/s', 'peak RSS'].map((h, i) => h.padStart(i ? widths[i]! : 0).padEnd(i ? 0 : widths[0]!)).join(''));
+  for (const cells of rows) console.log(cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[0]!))).join(''));
+  const vsWalk = r.analyze.ms / r.walk.ms;
+  console.log(`  analysis / bare walk:  ${vsWalk.toFixed(2)}×   (goal ≤ 5×)  ${vsWalk <= 5 ? 'ok' : 'MISSED'}`);
+  if (r.tshark) {
+    const vsTshark = r.tshark.wallMs / r.analyze.wallMs;
+    console.log(`  tshark / analysis:     ${vsTshark.toFixed(1)}×   (goal ≥ 30×, wall times incl. start-up)  ${vsTshark >= 30 ? 'ok' : 'MISSED'}`);
+  }
+  const peak = r.analyze.maxRssKB / 1024;
+  console.log(`  peak RSS:              ${peak.toFixed(0)} MB   (goal ≤ 150 MB)  ${peak <= 150 ? 'ok' : 'MISSED'}`);
+  if (r.analyze.diagnosed) console.log(`  diagnoses: ${Object.entries(r.analyze.diagnosed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+function printLinearity(results: SizeResult[]): void {
+  console.log('\nLinearity (analysis, medians):');
+  console.log('size'.padEnd(8) + 'MB'.padStart(8) + 'time'.padStart(10) + 'MB/s'.padStart(8) + 'ns/byte'.padStart(9) + '×walk'.padStart(8) + 'RSS'.padStart(9));
+  for (const r of results) {
+    console.log(
+      r.label.padEnd(8) + mb(r.bytes).toFixed(0).padStart(8) + secs(r.analyze.ms).padStart(10) +
+        (mb(r.bytes) / (r.analyze.ms / 1000)).toFixed(0).padStart(8) + ((r.analyze.ms * 1e6) / r.bytes).toFixed(2).padStart(9) +
+        (r.analyze.ms / r.walk.ms).toFixed(2).padStart(8) + rss(r.analyze.maxRssKB).padStart(9),
+    );
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function record(r: SizeResult, args: BenchArgs): void {
+  mkdirSync('bench-out', { recursive: true });
+  const line = {
+    at: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    runs: args.runs,
+    size: r.label,
+    bytes: r.bytes,
+    packets: r.packets,
+    connections: r.analyze.connections,
+    walkMs: Math.round(r.walk.ms),
+    pcapParserMs: Math.round(r.pcapParser.ms),
+    analyzeMs: Math.round(r.analyze.ms),
+    analyzeWallMs: Math.round(r.analyze.wallMs),
+    analyzeMBps: Math.round(mb(r.bytes) / (r.analyze.ms / 1000)),
+    analyzeRssMB: Math.round(r.analyze.maxRssKB / 1024),
+    tsharkMs: r.tshark ? Math.round(r.tshark.wallMs) : null,
+    tsharkRssMB: r.tshark ? Math.round(r.tshark.maxRssKB / 1024) : null,
+    vsWalk: Number((r.analyze.ms / r.walk.ms).toFixed(2)),
+    vsTshark: r.tshark ? Number((r.tshark.wallMs / r.analyze.wallMs).toFixed(1)) : null,
+  };
+  appendFileSync(join('bench-out', 'results.jsonl'), JSON.stringify(line) + '\n');
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const results: SizeResult[] = [];
+  if (args.file) {
+    const r = { ...measureFile(args.file, args, args.file), sessions: null, generateMs: null };
+    printResult(r);
+    record(r, args);
+    return;
+  }
+  for (const size of args.sizes) {
+    const label = sizeLabel(size);
+    const path = join(args.dir, `smtp-bench-${label}-${args.seed}.pcap`);
+    process.stderr.write(`generating ${label} capture at ${path} …\n`);
+    const t0 = Date.now();
+    const g = generateCapture(path, { targetBytes: size, seed: args.seed });
+    const generateMs = Date.now() - t0;
+    process.stderr.write(`  ${g.sessions} sessions, ${g.packets} packets, up to ${g.maxConcurrent} open at once, ${secs(generateMs)}\n`);
+    try {
+      const r = { ...measureFile(path, args, label), sessions: g.sessions, generateMs };
+      printResult(r);
+      record(r, args);
+      results.push(r);
+    } finally {
+      if (!args.keep) rmSync(path, { force: true });
+    }
+  }
+  if (results.length > 1) printLinearity(results);
+}
+
+main();
