@@ -112,6 +112,14 @@ describe.skipIf(!hasShared)('alignment on third-party captures', () => {
     expect(codes(c).slice(i, i + 3)).toEqual([553, 503, 503]);
   });
 
+  it('never shows AUTH LOGIN credentials as commands, even when no 334 was matched', async () => {
+    const r = await analyseFiles(`${SHARED}suricata-verify__smtp-bug-5989__input.pcap`);
+    const json = JSON.stringify(r);
+    expect(json).not.toContain('Z2FSDW50');
+    expect(json).not.toContain('VjF2MXRyMG4');
+    expect(verbs(r.connections[0]!)).toEqual(['EHLO', 'AUTH', 'MAIL', 'RCPT', 'DATA']);
+  });
+
   it('finds SMTP behind a SOCKS5 handshake on port 1080', async () => {
     const r = await analyseFiles(`${SHARED}arkime__socks5-smtp-503.pcap`);
     const c = r.connections[0]!;

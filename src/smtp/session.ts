@@ -221,6 +221,12 @@ export class SmtpSession {
       if (auth) this.pausedFor = auth;
       return false;
     }
+    if (this.looksLikeCredential(line.text)) {
+      // Right after AUTH, a bare base64 line is a credential even where no 334 was seen (reply lost, or the server
+      // never answered): never let it through as a "command".
+      this.hiddenCredentialLines++;
+      return true;
+    }
     const { verb, argument } = parseCommandLine(line.text);
     if (!this.synchronized) {
       // After a gap, or when the capture began mid-connection, we do not know whether these lines are commands or a
@@ -392,6 +398,16 @@ export class SmtpSession {
       at: reply.at,
       detail: `${reply.code} answers ${verb}, so the ${skipped.length} command(s) before it (${skipped.map((c) => c.verb).join(', ')}) got no reply: the server most likely never received them`,
     });
+  }
+
+  /** Client lines taken for AUTH credentials without a 334 before them (kept out of every report). */
+  hiddenCredentialLines = 0;
+
+  private looksLikeCredential(text: string): boolean {
+    const last = this.commands[this.commands.length - 1];
+    if (!last || last.verb !== 'AUTH') return false;
+    // RFC 4954 §4: continuations are base64 (or "*" to cancel); a command has a verb and usually a space.
+    return text === '*' || (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && !isKnownVerb(text.toUpperCase()));
   }
 
   /** Commands a later reply proved were never answered (see realign). */
