@@ -63,6 +63,9 @@ export class ConnectionTracker {
       c = undefined;
     }
     if (!c) {
+      // Mid-stream, with no SMTP port to tell the roles, wait for a packet with payload: its first words say who is
+      // the server (a reply code) and who the client (a command). Pure ACKs before it are not attached to anything.
+      if (!(flags & SYN) && p.payloadLength === 0 && this.portsAmbiguous(p)) return;
       c = this.open(p, at);
       this.table.set(key, c);
     }
@@ -99,10 +102,16 @@ export class ConnectionTracker {
       if (p.flags & ACK) [client, server] = [dst, src];
     } else {
       role = 'port';
-      if (this.looksLikeServer(src, dst)) [client, server] = [dst, src];
+      const said = this.portsAmbiguous(p) ? senderRoleFromPayload(p.payload) : null;
+      if (said ? said === 'server' : this.looksLikeServer(src, dst)) [client, server] = [dst, src];
     }
     if (this.table.size >= this.options.maxOpenConnections) this.evictOne();
     return new Connection(this.nextId++, client, server, role, at, this.options, (c) => this.events.listenerFor(c));
+  }
+
+  private portsAmbiguous(p: TcpPacket): boolean {
+    const s = this.options.serverPorts;
+    return s.has(p.srcPort) === s.has(p.dstPort);
   }
 
   /** Mid-stream: the side on a well-known SMTP port is the server; else the lower port (ephemeral ports are high). */
@@ -189,4 +198,12 @@ function kindOf(flags: number, payloadLength: number): PacketKind {
   if (payloadLength > 0) return 'data';
   if (flags & FIN) return 'fin';
   return 'ack';
+}
+
+/** Who speaks first words like these: a server reply ("220 ", "250-") or a client command ("EHLO ", "MAIL FROM")? */
+function senderRoleFromPayload(payload: Buffer): 'server' | 'client' | null {
+  const head = payload.subarray(0, 12).toString('latin1');
+  if (/^[2-5]\d\d[ \-\r]/.test(head)) return 'server';
+  if (/^(EHLO|HELO|LHLO|MAIL|RCPT|DATA|BDAT|RSET|NOOP|QUIT|STARTTLS|AUTH|VRFY|EXPN)\b/i.test(head)) return 'client';
+  return null;
 }
