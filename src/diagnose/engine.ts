@@ -7,6 +7,7 @@ import { connectionOutcome } from './outcome.js';
 import { judgeAckOrigin } from './rules/ack-origin.js';
 import { checkCapture, type CaptureLoss } from './rules/capture-completeness.js';
 import { detectClientAbort } from './rules/client-abort.js';
+import { summariseAnomalies } from './rules/protocol-anomalies.js';
 import { judgeResets } from './rules/resets.js';
 import { measureLoss } from './rules/retransmissions.js';
 import { findSlowReplies } from './rules/slow-replies.js';
@@ -32,6 +33,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
   const slow = findSlowReplies(ctx);
   const pathLoss = measureLoss(ctx);
   const stall = loss?.missingSide ? null : findStall(ctx);
+  summariseAnomalies(ctx);
 
   let diagnosis: Diagnosis = 'none';
   let summary = '';

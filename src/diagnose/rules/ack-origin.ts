@@ -14,6 +14,10 @@ export function judgeAckOrigin(ctx: RuleContext, stall: Stall): { mismatches: st
   const reference = server.filter((p) => p !== ack && (p.kind === 'data' || p.kind === 'syn-ack'));
   const mismatches: string[] = [];
   const matches: string[] = [];
+  if (reference.length < 3) {
+    // p0f-style comparisons need a few packets of the real sender to mean anything.
+    ctx.captureDoubts.push(`only ${reference.length} packet(s) from the server to compare the ACK with`);
+  }
   if (reference.length) {
     const cmp = compareSender(ack, reference);
     if (cmp.ttl.fits === false && cmp.ttl.reference.length === 1) {
