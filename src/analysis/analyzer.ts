@@ -59,7 +59,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
           return;
         }
         const facts = computeFacts(c, session);
-        const verdict = diagnoseConnection(facts, why);
+        const verdict = diagnoseConnection(facts, why, clock);
         connections.push(buildConnectionJson(facts, verdict, clock!));
       },
     },

@@ -1,3 +1,4 @@
+import type { Clock } from '../analysis/clock.js';
 import type { Vantage } from '../analysis/report-model.js';
 import type { ConnectionFacts } from './facts.js';
 import type { Finding, Middlebox } from './verdict.js';
@@ -6,6 +7,8 @@ import type { Finding, Middlebox } from './verdict.js';
 export interface RuleContext {
   facts: ConnectionFacts;
   vantage: Vantage;
+  /** Formats capture instants as wall-clock times for the summary. */
+  clock: Clock | null;
   /** Why the tracker finished the connection. */
   finishedBy: 'closed' | 'idle' | 'evicted' | 'end-of-capture';
   findings: Finding[];

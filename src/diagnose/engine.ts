@@ -1,4 +1,4 @@
-import { humanDuration } from '../analysis/clock.js';
+import { type Clock, humanDuration } from '../analysis/clock.js';
 import type { Diagnosis } from '../analysis/report-model.js';
 import { addFinding, type RuleContext } from './context.js';
 import type { ConnectionFacts } from './facts.js';
@@ -21,9 +21,9 @@ import { inferVantage } from './vantage.js';
 
 /** Runs every rule on one connection and decides: what went wrong, who is to blame, how sure we are. Precision first:
  * a middlebox is named only on evidence that the peer's own stack cannot explain. */
-export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleContext['finishedBy']): Verdict {
+export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleContext['finishedBy'], clock: Clock | null = null): Verdict {
   const { vantage, reason: vantageReason } = inferVantage(facts);
-  const ctx: RuleContext = { facts, vantage, finishedBy, findings: [], middleboxes: [], captureDoubts: [] };
+  const ctx: RuleContext = { facts, vantage, clock, finishedBy, findings: [], middleboxes: [], captureDoubts: [] };
   const outcome = connectionOutcome(ctx);
   const loss = checkCapture(ctx);
   const pix = detectSmtpInspection(ctx);

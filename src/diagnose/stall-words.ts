@@ -19,7 +19,8 @@ export function stallSentence(ctx: RuleContext, s: Stall): string {
   const all = [...s.answered, ...s.unanswered].sort((a, b) => a.command.offset - b.command.offset);
   const verbs = verbsOf(all.map((t) => t.command.verb));
   const pipelined = all.length > 1 ? 'pipelined ' : '';
-  const sent = ctx.facts.commands.length ? `the ${size}-byte ${pipelined}flight (${verbs})` : `${size} bytes`;
+  const when = ctx.clock ? ` sent at ${ctx.clock.short(s.flight.flight.firstAt)} UTC` : '';
+  const sent = ctx.facts.commands.length ? `the ${size}-byte ${pipelined}flight (${verbs})${when}` : `${size} bytes${when}`;
   const acked = s.ackDelay !== null ? `was ACKed ${humanDuration(s.ackDelay)} later (TTL ${s.ack!.packet.ttl})` : 'was ACKed';
   let replies: string;
   const cut = s.boundary - s.start;
