@@ -76,10 +76,10 @@ export class PcapngParser implements RecordParser {
           this.addInterface(body, base + pos);
           break;
         case EPB:
-          this.enhancedPacket(body, base + pos, emit);
+          this.timedPacket(body, base + pos, emit, false);
           break;
         case OBSOLETE_PB:
-          this.obsoletePacket(body, base + pos, emit);
+          this.timedPacket(body, base + pos, emit, true);
           break;
         case SPB:
           this.simplePacket(body, base + pos, emit);
@@ -148,19 +148,11 @@ export class PcapngParser implements RecordParser {
     return { sec: Number(sec) + i.offsetSec, nsec: Number((rest * 1_000_000_000n) / i.unitsPerSecond) };
   }
 
-  private enhancedPacket(body: Buffer, at: number, emit: (f: Frame) => void): void {
-    if (body.length < 20) throw new FormatError(at, 'pcapng enhanced packet block too short');
-    const i = this.iface(this.u32(body, 0), at);
-    const capLen = this.u32(body, 12);
-    const origLen = this.u32(body, 16);
-    if (20 + capLen > body.length) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
-    const t = this.toTime(i, this.u32(body, 4), this.u32(body, 8));
-    this.emitFrame(emit, i, t.sec, t.nsec, body.subarray(20, 20 + capLen), origLen, at);
-  }
-
-  private obsoletePacket(body: Buffer, at: number, emit: (f: Frame) => void): void {
+  /** Enhanced (type 6) and obsolete (type 2) packet blocks share one layout after the interface field: a 32-bit
+   * interface ID in EPBs, a 16-bit one (plus a drop count) in the obsolete block. */
+  private timedPacket(body: Buffer, at: number, emit: (f: Frame) => void, shortInterfaceId: boolean): void {
     if (body.length < 20) throw new FormatError(at, 'pcapng packet block too short');
-    const i = this.iface(this.u16(body, 0), at);
+    const i = this.iface(shortInterfaceId ? this.u16(body, 0) : this.u32(body, 0), at);
     const capLen = this.u32(body, 12);
     const origLen = this.u32(body, 16);
     if (20 + capLen > body.length) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
