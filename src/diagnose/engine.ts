@@ -80,7 +80,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
       evidence: [`TCP answered in ${humanDuration(split.tcpRtt)}, SMTP replies took at least ${humanDuration(split.smtpFloor)}`],
     });
   }
-  if (ctx.captureDoubts.length && diagnosis !== 'capture-loss') {
+  if (ctx.captureDoubts.length && diagnosis !== 'capture-loss' && (diagnosis !== 'none' || ctx.middleboxes.length)) {
     confidence *= 0.7;
     addFinding(ctx, {
       kind: 'confidence-lowered',
