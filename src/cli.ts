@@ -1,15 +1,24 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyze } from './analysis/analyzer.js';
 import type { ReportJson } from './analysis/report-model.js';
 import { TOOL_NAME, TOOL_VERSION } from './analysis/version.js';
+import { extractFlights } from './extract/extract.js';
+import { renderHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
+import { renderMarkdown } from './report/markdown.js';
+import type { ReportDocument } from './report/overview.js';
+import { ProgressBar } from './report/progress.js';
+import { Redactor } from './report/redact.js';
 import { chooseStyle, PLAIN } from './report/style.js';
 import { renderText } from './report/text.js';
+import { isMessageSelection, selectConnections, type Selection } from './select/filters.js';
+import { buildMessageView } from './select/message-view.js';
+import { parseTimeSpec } from './select/time-spec.js';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Exit codes (DESIGN.md): 0 analysed, nothing wrong; 1 analysed, a problem found; 2 could not analyse. */
@@ -25,17 +34,65 @@ function fail(message: string): never {
 function inferFormat(output: string | undefined): Format | undefined {
   if (!output) return undefined;
   if (/\.json$/i.test(output)) return 'json';
+  if (/\.(md|markdown)$/i.test(output)) return 'markdown';
+  if (/\.html?$/i.test(output)) return 'html';
   return undefined;
+}
+
+/** Repeatable options also accept comma-separated lists: --rcpt a@x,b@y. */
+function list(v: unknown): string[] {
+  const arr = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return arr.flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+}
+
+function numbers(v: unknown, name: string, max: number): number[] {
+  return list(v).map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 0 || n > max) fail(`--${name}: "${x}" is not a valid ${name}`);
+    return n;
+  });
+}
+
+function timeOption(v: unknown, name: string) {
+  if (v === undefined) return undefined;
+  const spec = parseTimeSpec(String(v));
+  if (typeof spec === 'string') fail(`--${name}: ${spec}`);
+  return spec;
+}
+
+function totalSize(files: string[]): number | null {
+  let total = 0;
+  for (const f of files) {
+    if (f === '-') return null;
+    try {
+      total += statSync(f).size;
+    } catch {
+      return null; // the reader reports the missing file itself
+    }
+  }
+  return total;
 }
 
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName(TOOL_NAME)
     .usage('$0 [options] <capture...>\n\nDiagnoses stalled SMTP sessions in packet captures (pcap, pcapng, gzip; "-" reads stdin).\nSeveral files are one capture cut into pieces and are merged in time order.')
-    .option('format', { alias: 'f', choices: FORMATS, describe: 'report format (default: text, or from --output extension)' })
+    .option('format', { alias: 'f', choices: FORMATS, describe: 'report format (default: text, or from the --output extension .json/.md/.html)' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of stdout' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show the transcript of every connection' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'text: add each problem connection\'s transcript around the stall and its evidence (and every connection\'s transcript)' })
     .option('color', { type: 'boolean', default: true, describe: 'colour on a terminal (--no-color, or NO_COLOR, turns it off)' })
+    .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr for slow reads (terminal only; --no-progress turns it off)' })
+    .option('from', { type: 'string', array: true, describe: 'only the message(s) from this envelope sender (case-insensitive; "@domain" for a domain); shows the message view' })
+    .option('rcpt', { type: 'string', array: true, describe: 'only the message(s) to this envelope recipient; shows the message view' })
+    .option('message-id', { type: 'string', array: true, describe: 'only the message with this Message-ID (needs the body in the capture); shows the message view' })
+    .option('host', { type: 'string', array: true, describe: 'only connections with this client or server IP' })
+    .option('port', { type: 'string', array: true, describe: 'only connections with this client or server port' })
+    .option('since', { type: 'string', describe: 'only connections active at or after this time: ISO (2024-03-12T10:02:00Z; no zone = UTC) or relative to the capture (+90s, +5m after its start; -1h before its end)' })
+    .option('until', { type: 'string', describe: 'only connections active at or before this time (same forms as --since)' })
+    .option('connection', { type: 'string', array: true, describe: 'only the connection(s) with this id (as numbered in the report)' })
+    .option('problems-only', { type: 'boolean', default: false, describe: 'only connections with a diagnosis other than "none"' })
+    .option('redact', { type: 'boolean', default: false, describe: 'mask the local part of every address and hide subjects (credentials are never shown anyway)' })
+    .option('extract', { type: 'string', describe: 'write each stalled flight\'s exact client bytes (flight-<conn>-<flight>.bin) and a replay recipe into DIR' })
     .option('smtp-ports', { type: 'string', describe: 'comma-separated ports treated as SMTP (default 25,465,587,2525; others are found from the dialogue)' })
     .option('max-connections', { type: 'number', describe: 'most connections open at once (default 200000)' })
     .option('idle-timeout', { type: 'number', describe: 'seconds without packets after which a connection is finished (default 1800)' })
@@ -50,19 +107,88 @@ async function main(): Promise<number> {
   const tracker: Record<string, number> = {};
   if (argv['max-connections'] !== undefined) tracker.maxOpenConnections = argv['max-connections'];
   if (argv['idle-timeout'] !== undefined) tracker.idleTimeoutNs = argv['idle-timeout'] * 1e9;
+  const selection: Selection = {
+    from: list(argv.from),
+    rcpt: list(argv.rcpt),
+    messageId: list(argv['message-id']),
+    host: list(argv.host),
+    port: numbers(argv.port, 'port', 65535),
+    since: timeOption(argv.since, 'since'),
+    until: timeOption(argv.until, 'until'),
+    connection: numbers(argv.connection, 'connection', Number.MAX_SAFE_INTEGER),
+    problemsOnly: argv['problems-only'],
+  };
+  if (argv.extract !== undefined && files.includes('-')) fail('--extract reads the capture a second time, so it cannot read stdin: save the capture to a file');
 
-  const { report, errors } = await analyze(files, { smtpPorts, tracker });
+  const progress = argv.progress ? new ProgressBar(process.stderr, totalSize(files)) : null;
+  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, onProgress: progress ? (n) => progress.update(n) : undefined });
+  progress?.done();
   for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
+
+  const selected = selectConnections(full, selection);
+  const messageView = isMessageSelection(selection) ? buildMessageView(selected, selection) : null;
+  const redactor = argv.redact ? new Redactor() : null;
+  const doc: ReportDocument = {
+    report: redactor ? redactor.value(selected) : selected,
+    messageView: messageView && redactor ? redactor.value(messageView) : messageView,
+    selection: describeSelection(process.argv.slice(2), redactor),
+    redacted: Boolean(redactor),
+  };
+
+  if (argv.extract !== undefined) {
+    const written = await extractFlights(files, selected, argv.extract);
+    for (const line of written.notes) process.stderr.write(`${TOOL_NAME}: ${line}\n`);
+  }
+
   const format: Format = (argv.format as Format | undefined) ?? inferFormat(argv.output) ?? 'text';
   const toTerminal = !argv.output;
   const style = toTerminal ? chooseStyle(process.stdout, process.env, !argv.color) : PLAIN;
-  const rendered = format === 'json' ? renderJson(report) : renderText(report, { style, verbose: argv.verbose, width: process.stdout.columns });
-  if (argv.output) writeFileSync(argv.output, rendered);
-  else process.stdout.write(rendered);
-  const nothingRead = report.inputs.every((i) => i.packets === 0);
+  const rendered = render(format, doc, { style, verbose: argv.verbose, width: process.stdout.columns });
+  if (argv.output) {
+    try {
+      writeFileSync(argv.output, rendered);
+    } catch (e) {
+      fail(`cannot write ${argv.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else process.stdout.write(rendered);
   if (errors.length) return EXIT_FAULT;
-  if (nothingRead && errors.length) return EXIT_FAULT;
-  return hasProblem(report) ? EXIT_PROBLEM : EXIT_OK;
+  return hasProblem(doc.report) ? EXIT_PROBLEM : EXIT_OK;
+}
+
+function render(format: Format, doc: ReportDocument, text: { style: typeof PLAIN; verbose: boolean; width: number | undefined }): string {
+  switch (format) {
+    case 'json':
+      return renderJson(withSelection(doc));
+    case 'markdown':
+      return renderMarkdown(doc);
+    case 'html':
+      return renderHtml(doc);
+    default:
+      return renderText(doc.report, { ...text, messageView: doc.messageView ?? null });
+  }
+}
+
+/** JSON gains two optional top-level fields when a selection was made (fields may be added, never renamed). */
+function withSelection(doc: ReportDocument): ReportJson {
+  if (!doc.selection && !doc.messageView) return doc.report;
+  return { ...doc.report, selection: doc.selection ?? null, message: doc.messageView ?? null } as ReportJson;
+}
+
+/** The selection options as the user typed them (for the report header); addresses redacted when asked. */
+function describeSelection(args: string[], redactor: Redactor | null): string | null {
+  const names = new Set(['--from', '--rcpt', '--message-id', '--host', '--port', '--since', '--until', '--connection', '--problems-only']);
+  const parts: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [name, inline] = a.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!names.has(name)) continue;
+    if (name === '--problems-only') parts.push(name);
+    else if (inline !== undefined) parts.push(`${name} ${inline}`);
+    else if (args[i + 1] !== undefined) parts.push(`${name} ${args[++i]}`);
+  }
+  if (!parts.length) return null;
+  const text = parts.join(' ');
+  return redactor ? redactor.text(text) : text;
 }
 
 function hasProblem(r: ReportJson): boolean {

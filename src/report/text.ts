@@ -3,13 +3,19 @@ import type { ConnectionJson, ReportJson } from '../analysis/report-model.js';
 import { linkName } from '../decode/link.js';
 import { printable } from './sanitize.js';
 import { PLAIN, type Style } from './style.js';
-import { formatMs, isoDiffMs } from './time.js';
-import { transcriptRows } from './transcript.js';
+import type { MessageView } from '../select/message-view.js';
+import { evidenceRows } from './evidence.js';
+import { formatMs } from './time.js';
+import { isOmitted, trimTranscript } from './trim.js';
+import { transcriptRows, type TranscriptRow } from './transcript.js';
 
 export interface TextOptions {
   style?: Style;
-  /** Transcripts for every connection, not only the problem ones. */
+  /** Adds each problem connection's transcript around the stall and its evidence table, and every other
+   * connection's transcript. Without it, problem connections show their verdict and findings only. */
   verbose?: boolean;
+  /** The message view (--from/--rcpt/--message-id): every attempt of one message, shown before the table. */
+  messageView?: MessageView | null;
   /** Terminal width for wrapping summaries. */
   width?: number;
 }
@@ -26,6 +32,7 @@ export function renderText(report: ReportJson, o: TextOptions = {}): string {
     out.push(st.bold(printable(i.file)) + st.dim(` — ${i.format}${i.compressed ? ' (gzip)' : ''}, ${links}, ${i.precision === 'ns' ? 'nanosecond' : 'microsecond'} timestamps, snaplen ${i.snaplen ?? '?'}, ${i.packets} packets (${acc})`));
     if (i.truncated) out.push(st.red(`  reading stopped at byte ${i.truncated.offset}: ${printable(i.truncated.reason)}`));
   }
+  if (o.messageView) out.push('', ...messageLines(o.messageView, st));
   const conns = [...report.connections].sort((a, b) => Number(b.diagnosis !== 'none') - Number(a.diagnosis !== 'none'));
   if (!conns.length) {
     out.push('', 'No SMTP connection found in this capture.');
@@ -47,7 +54,7 @@ export function renderText(report: ReportJson, o: TextOptions = {}): string {
   for (const l of report.capture.limits) out.push(st.yellow(`Limit reached: ${l}`));
   for (const c of conns) {
     if (c.diagnosis === 'none' && !o.verbose) continue;
-    out.push('', ...connectionDetail(c, st));
+    out.push('', ...connectionDetail(c, st, o.verbose ?? false));
   }
   if (report.capture.otherTcpConnections) out.push('', st.dim(`${report.capture.otherTcpConnections} other TCP connection(s) carried no SMTP and are not shown.`));
   return out.join('\n') + '\n';
@@ -59,14 +66,45 @@ function colourDiagnosis(d: string, st: Style): string {
   return st.red(d);
 }
 
-export function connectionDetail(c: ConnectionJson, st: Style): string[] {
+function messageLines(v: MessageView, st: Style): string[] {
+  const out = [st.bold('The message: ') + printable(v.story, 2000)];
+  const t = new Table({ head: ['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'envelope', 'outcome', 'diagnosis'], style: { head: [], border: [] } });
+  for (const a of v.attempts) {
+    t.push([String(a.attempt), a.at.replace('T', ' ').slice(0, 23), String(a.connectionId), `${a.client} → ${a.server}`, a.envelopeBytes === null ? '' : `${a.envelopeBytes} B`, a.outcome, colourDiagnosis(a.diagnosis, st)]);
+  }
+  out.push(t.toString());
+  return out;
+}
+
+export function connectionDetail(c: ConnectionJson, st: Style, verbose = true): string[] {
   const out: string[] = [];
   const rtt = c.handshakeRttMs === null ? 'no handshake seen' : `handshake RTT ${formatMs(c.handshakeRttMs)}`;
   out.push(st.bold(`Connection ${c.id}: ${c.client} → ${c.server}`) + `  ${c.start}, ${formatMs(c.durationMs)}, ${rtt}, vantage ${c.vantage}`);
   out.push(`  outcome ${c.outcome}, diagnosis ${colourDiagnosis(c.diagnosis, st)}${c.middlebox ? `, middlebox ${c.middlebox.kind} (confidence ${c.middlebox.confidence})` : ''}`);
   out.push(`  ${printable(c.summary, 4000)}`);
+  if (verbose) out.push(...transcriptTable(c, st));
+  for (const f of c.findings) {
+    if (f.kind === 'vantage') continue;
+    const mark = f.severity === 'error' ? st.red('✗') : f.severity === 'warning' ? st.yellow('!') : st.dim('·');
+    out.push(`  ${mark} ${printable(f.message, 4000)} ${st.dim(`[${f.kind}, confidence ${f.confidence}]`)}`);
+  }
+  if (verbose && c.diagnosis !== 'none') {
+    const ev = new Table({ head: ['evidence', 'measured'], style: { head: [], border: [] }, wordWrap: true, colWidths: [46, 70] });
+    for (const e of evidenceRows(c)) ev.push([printable(e.item, 200), printable(e.value, 600)]);
+    out.push(ev.toString());
+  }
+  return out;
+}
+
+/** The transcript around the stall (start, each unanswered command with context, end) as a table. */
+function transcriptTable(c: ConnectionJson, st: Style): string[] {
   const t = new Table({ head: ['time', 'dir', 'command / reply', 'offset', 'ACKed', 'latency'], style: { head: [], border: [] }, wordWrap: true, colWidths: [12, 5, 60, 8, 12, 11] });
-  for (const r of transcriptRows(c)) {
+  for (const row of trimTranscript(transcriptRows(c))) {
+    if (isOmitted(row)) {
+      t.push([{ colSpan: 6, content: st.dim(`… ${row.omitted} rows not shown …`) }]);
+      continue;
+    }
+    const r: TranscriptRow = row;
     const text = printable(r.text, 300);
     t.push([
       `+${formatMs(r.atMs)}`,
@@ -77,12 +115,5 @@ export function connectionDetail(c: ConnectionJson, st: Style): string[] {
       r.latencyMs === null ? '' : formatMs(r.latencyMs),
     ]);
   }
-  out.push(t.toString());
-  for (const f of c.findings) {
-    if (f.kind === 'vantage') continue;
-    const mark = f.severity === 'error' ? st.red('✗') : f.severity === 'warning' ? st.yellow('!') : st.dim('·');
-    out.push(`  ${mark} ${printable(f.message, 4000)} ${st.dim(`[${f.kind}, confidence ${f.confidence}]`)}`);
-  }
-  void isoDiffMs;
-  return out;
+  return [t.toString()];
 }

@@ -1,0 +1,62 @@
+import type { ConnectionJson } from '../analysis/report-model.js';
+import type { MessageView } from '../select/message-view.js';
+import { escapeMarkdown as md, fencedBlock } from './escape.js';
+import { evidenceRows } from './evidence.js';
+import { mermaidSequence } from './mermaid.js';
+import { connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument } from './overview.js';
+import { formatMs } from './time.js';
+import { transcriptRowText } from './transcript-text.js';
+import { isOmitted, trimTranscript } from './trim.js';
+import { transcriptRows } from './transcript.js';
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Markdown for a ticket (GitHub, GitLab, Jira): verdict first, then each problem connection in full (evidence table,
+ * trimmed transcript, mermaid sequence diagram), then every other connection in one table. */
+export function renderMarkdown(doc: ReportDocument): string {
+  const r = doc.report;
+  const out: string[] = [];
+  out.push(`# SMTP capture diagnosis`, '', `**${md(headline(r))}**`, '');
+  const problems = problemConnections(r);
+  if (problems[0]) out.push(`> ${md(problems[0].summary, 4000)}`, '');
+  out.push(md(inputsLine(r)));
+  if (doc.selection) out.push('', `Selection: ${md(doc.selection)}`);
+  if (doc.redacted) out.push('', '_Addresses and subjects are redacted._');
+  for (const f of r.capture.findings) out.push('', `**Across connections:** ${md(f.message, 4000)}`);
+  for (const l of r.capture.limits) out.push('', `**Limit reached:** ${md(l)}`);
+  if (doc.messageView) out.push('', ...messageSection(doc.messageView));
+  for (const c of problems) out.push('', ...connectionSection(c));
+  const others = r.connections.filter((c) => c.diagnosis === 'none');
+  if (others.length) {
+    out.push('', `## ${problems.length ? 'Other connections' : 'Connections'} (no problem found)`, '');
+    out.push(table(['#', 'start (UTC)', 'client → server', 'outcome', 'summary'], others.map((c) => [String(c.id), c.start.slice(11, 23), md(`${c.client} → ${c.server}`), c.outcome, md(c.summary, 300)])));
+  }
+  out.push('', `<sub>${md(`${r.tool.name} ${r.tool.version}`)}</sub>`, '');
+  return out.join('\n');
+}
+
+function messageSection(v: MessageView): string[] {
+  const rows = v.attempts.map((a) => [
+    String(a.attempt),
+    a.at.replace('T', ' ').slice(0, 23),
+    String(a.connectionId),
+    md(`${a.client} → ${a.server}`),
+    a.envelopeBytes === null ? '' : `${a.envelopeBytes} B (${a.envelopeAnswered}/${a.envelopeCommands} answered)`,
+    a.outcome,
+    a.diagnosis,
+  ]);
+  return ['## The message', '', `**${md(v.story)}**`, '', table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'envelope flight', 'outcome', 'diagnosis'], rows)];
+}
+
+function connectionSection(c: ConnectionJson): string[] {
+  const out = [`## ${md(connectionTitle(c))}`, '', md(connectionFacts(c)), '', md(c.summary, 4000), ''];
+  for (const f of c.findings) if (f.kind !== 'vantage') out.push(`- **${md(f.kind)}** (${f.severity}, confidence ${f.confidence}): ${md(f.message, 4000)}`);
+  out.push('', '### Evidence', '', table(['what', 'measured'], evidenceRows(c).map((e) => [md(e.item), md(e.value, 600)])));
+  const rows = trimTranscript(transcriptRows(c));
+  out.push('', '### Transcript', '', fencedBlock(rows.map((x) => (isOmitted(x) ? `          … ${x.omitted} rows not shown …` : transcriptRowText(x)))));
+  out.push('', '### Sequence', '', '```mermaid', mermaidSequence(c), '```');
+  return out;
+}
