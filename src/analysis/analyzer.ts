@@ -9,7 +9,9 @@ import { correlateFlights } from '../diagnose/rules/flight-size-threshold.js';
 import { SmtpSession, DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import { ConnectionTracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
+import { limitFindings, limitHits, retransmissionMismatchFindings } from '../diagnose/rules/limits.js';
 import { buildConnectionJson } from './connection-json.js';
+import { LimitLog } from './limit-log.js';
 import { Clock } from './clock.js';
 import type { ConnectionJson, InputJson, ReportJson } from './report-model.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -40,6 +42,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
   const sessions = new Map<Connection, SmtpSession>();
   const connections: ConnectionJson[] = [];
   let otherTcp = 0;
+  const limitLog = new LimitLog();
   let clock: Clock | null = null;
 
   const tracker = new ConnectionTracker(
@@ -54,12 +57,16 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
         sessions.delete(c);
         session.finish();
         const onSmtpPort = smtpPorts.has(c.server.port);
+        const hits = limitHits(c, session, why, trackerOptions, sessionLimits);
         if (!session.looksLikeSmtp() && !(onSmtpPort && (c.clientHalf.dataPackets > 0 || c.serverHalf.dataPackets > 0))) {
+          limitLog.note(c.id, false, hits);
           otherTcp++;
           return;
         }
+        limitLog.note(c.id, true, hits);
         const facts = computeFacts(c, session);
         const verdict = diagnoseConnection(facts, why, clock);
+        verdict.findings.push(...retransmissionMismatchFindings(c), ...limitFindings(hits));
         connections.push(buildConnectionJson(facts, verdict, clock!));
       },
     },
@@ -105,7 +112,14 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     truncated: i.info.truncated,
   }));
   const limits: string[] = [];
-  if (tracker.evicted) limits.push(`${tracker.evicted} connections were finished early because more than ${trackerOptions.maxOpenConnections} were open at once (--max-connections)`);
+  if (tracker.evicted) {
+    const halfOpen = tracker.evicted - tracker.evictedWithData;
+    limits.push(
+      `max-connections reached: ${tracker.evicted} connections were finished early because more than ${trackerOptions.maxOpenConnections} were open at once` +
+        ` (${halfOpen} of them had carried no data: half-open or empty, as in a SYN flood or scan; ${tracker.evictedWithData} had data and are reported as cut short) (raise with --max-connections)`,
+    );
+  }
+  limits.push(...limitLog.lines());
   return {
     report: {
       schemaVersion: 1,

@@ -70,9 +70,16 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
       flight: range ? range.flight : -1,
     };
   });
+  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
+  const byFlight = new Map<number, TimedCommand[]>();
+  for (const t of commands) {
+    const group = byFlight.get(t.flight);
+    if (group) group.push(t);
+    else byFlight.set(t.flight, [t]);
+  }
   const flights = c.flights.map((flight, i) => {
     const next = c.flights[i + 1];
-    const inFlight = commands.filter((t) => t.flight === flight.index);
+    const inFlight = byFlight.get(flight.index) ?? [];
     let boundary = flight.start;
     let answered = 0;
     let prefix = true;

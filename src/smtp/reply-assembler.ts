@@ -2,6 +2,9 @@ import type { Instant } from '../tcp/facts.js';
 import { LineFramer, type Line } from './line-framer.js';
 import type { Reply, SmtpAnomaly } from './model.js';
 
+/** Lines kept of one multi-line reply (an EHLO answer has a dozen; RFC 5321 sets no limit). */
+const MAX_REPLY_LINES_KEPT = 1000;
+
 const REPLY_LINE = /^([2-5]\d\d)([ -]?)(.*)$/s;
 
 /** Builds replies from the server's lines: "250-a", "250-b", "250 c" is one reply (RFC 5321 §4.2.1). A line that is not
@@ -20,6 +23,11 @@ export class ReplyAssembler {
 
   push(bytes: Buffer, offset: number, at: Instant): void {
     this.lines.push(bytes, offset, at, (l) => this.line(l));
+  }
+
+  /** Server lines longer than the keep limit (their text was cut). */
+  get overlongLines(): number {
+    return this.lines.overlongLines;
   }
 
   gap(): void {
@@ -53,7 +61,12 @@ export class ReplyAssembler {
       r = { code, lines: [], offset: l.offset, length: 0, at: l.at };
       this.partial = r;
     }
-    r.lines.push(text);
+    // A reply of endless continuation lines keeps its first lines only (its length still counts them all).
+    if (r.lines.length < MAX_REPLY_LINES_KEPT) r.lines.push(text);
+    else if (r.lines.length === MAX_REPLY_LINES_KEPT) {
+      r.lines.push('…');
+      this.onAnomaly({ kind: 'overlong-reply', offset: r.offset, at: l.at, detail: `reply ${code} has more than ${MAX_REPLY_LINES_KEPT} lines; the rest were not kept` });
+    }
     r.length = l.offset + l.length - r.offset;
     if (!more) {
       this.partial = null;

@@ -1,5 +1,6 @@
 import type { Instant } from '../tcp/facts.js';
 import type { StreamSink } from '../tcp/half-stream.js';
+import { AnomalyLog } from './anomaly-log.js';
 import { BodyScanner } from './body-scanner.js';
 import { isKnownVerb, parseCommandLine, pathArgument } from './commands.js';
 import { LineFramer, type Line } from './line-framer.js';
@@ -42,12 +43,15 @@ export class SmtpSession {
   banner: Reply | null = null;
   readonly commands: Command[] = [];
   readonly transactions: Transaction[] = [];
-  readonly anomalies: SmtpAnomaly[] = [];
+  /** Bounded per kind (see AnomalyLog): a hostile dialogue cannot grow it without limit. */
+  readonly anomalies: AnomalyLog = new AnomalyLog();
   /** Replies that arrived when no command was waiting (e.g. a 421 before closing). */
   readonly unsolicited: Reply[] = [];
   /** Set when STARTTLS succeeded (at the 220) or the connection opened with a TLS handshake (implicit TLS). */
   tls: { at: Instant; implicit: boolean } | null = null;
   commandsDropped = 0;
+  /** Times the queue of commands awaiting replies passed maxPendingCommands and was cleared. */
+  pendingOverflows = 0;
   alignmentUncertain = false;
   clientBytes = 0;
   serverBytes = 0;
@@ -108,6 +112,11 @@ export class SmtpSession {
       at: this.clientLines.partialAt(),
       text: this.clientLines.partialText(),
     };
+  }
+
+  /** Lines longer than maxLineChars on each side (their text was cut to the limit; their length is still right). */
+  overlongLines(): { client: number; server: number } {
+    return { client: this.clientLines.overlongLines, server: this.replies.overlongLines };
   }
 
   /** Commands still waiting for a reply. */
@@ -246,14 +255,15 @@ export class SmtpSession {
     if (verb === 'AUTH') cmd.argument = argument.split(' ')[0] ?? '';
     if (line.bareLf) this.anomalies.push({ kind: 'bare-lf', offset: line.offset, at: line.at, detail: `${verb} line ended with a bare LF` });
     if (line.overlong) this.anomalies.push({ kind: 'overlong-line', offset: line.offset, at: line.at, detail: `client line of ${line.length} bytes (RFC 5321 allows 512)` });
-    this.addCommand(cmd);
+    const kept = this.addCommand(cmd);
     switch (verb) {
       case 'MAIL':
-        this.current = newTransaction(cmd);
-        this.transactions.push(this.current);
+        // Past the command limit, transactions and recipients are counted only (a million RCPTs cost no memory).
+        this.current = kept ? newTransaction(cmd) : null;
+        if (this.current) this.transactions.push(this.current);
         return true;
       case 'RCPT':
-        this.current?.rcpts.push({ address: pathArgument(argument), command: cmd });
+        if (kept) this.current?.rcpts.push({ address: pathArgument(argument), command: cmd });
         return true;
       case 'RSET':
         this.current = null;
@@ -295,15 +305,19 @@ export class SmtpSession {
     return true;
   }
 
-  private addCommand(cmd: Command): void {
-    if (this.commands.length < this.limits.maxCommands) this.commands.push(cmd);
+  /** Returns whether the command was kept (false past maxCommands: counted in commandsDropped). */
+  private addCommand(cmd: Command): boolean {
+    const kept = this.commands.length < this.limits.maxCommands;
+    if (kept) this.commands.push(cmd);
     else this.commandsDropped++;
     if (this.awaiting.length >= this.limits.maxPendingCommands) {
+      this.pendingOverflows++;
       this.anomalies.push({ kind: 'excessive-pending-commands', offset: cmd.offset, at: cmd.at, detail: `${this.awaiting.length} commands awaiting replies; the queue was cleared` });
       this.awaiting.length = 0;
       this.alignmentUncertain = true;
     }
     this.awaiting.push(cmd);
+    return kept;
   }
 
   private startBody(at: number): void {
@@ -428,7 +442,7 @@ export class SmtpSession {
     this.realign(reply);
     const head = this.awaiting[0];
     if (!head) {
-      this.unsolicited.push(reply);
+      if (this.unsolicited.length < MAX_UNSOLICITED_KEPT) this.unsolicited.push(reply);
       this.anomalies.push({ kind: 'unsolicited-reply', offset: reply.offset, at: reply.at, detail: `${reply.code} with no command waiting` });
       return;
     }
@@ -455,6 +469,9 @@ export class SmtpSession {
     this.resume();
   }
 }
+
+/** Replies with no command waiting that are kept (the anomaly log still counts every one). */
+const MAX_UNSOLICITED_KEPT = 1000;
 
 /** Reply codes that answer only one kind of command (RFC 5321 §4.3.2, RFC 4954 §4): when one arrives and the oldest
  * waiting command cannot take it, the commands before the one that can were never answered — typically because the

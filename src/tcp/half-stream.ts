@@ -1,5 +1,6 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
+import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
 
 /** Receives one side's bytes in stream order. Called in this order: data/gap any number of times, in increasing
@@ -15,7 +16,12 @@ export interface ReassemblyLimits {
   maxBufferedBytes: number;
   /** Packet facts kept per side for fingerprinting; later packets are counted only. */
   maxPacketFacts: number;
+  /** Recent bytes kept per direction to compare retransmissions with the first copy (0 = no comparison). */
+  retransmitCompareBytes?: number;
 }
+
+/** What a buffered out-of-order segment costs besides its bytes: bounds the list even for zero-byte (snaplen-cut) ones. */
+const PENDING_ENTRY_COST = 64;
 
 /** A pause after which the next bytes start a new flight even if the peer said nothing. */
 const FLIGHT_IDLE_NS = 1_000_000_000;
@@ -57,6 +63,9 @@ export class HalfStream {
   ackBeforeDataSegments = 0;
   /** Retransmitted bytes that differ from the first copy (the first copy is kept, as Wireshark and Zeek do). */
   inconsistentRetransmissions = 0;
+  /** The first retransmitted byte that differed from the first copy. */
+  firstInconsistency: { offset: number; at: Instant } | null = null;
+  private recent: RecentBytes;
   bufferLimitHits = 0;
   private pending: Pending[] = [];
   private pendingBytes = 0;
@@ -66,7 +75,9 @@ export class HalfStream {
   constructor(
     private readonly sink: StreamSink,
     private readonly limits: ReassemblyLimits,
-  ) {}
+  ) {
+    this.recent = new RecentBytes(limits.retransmitCompareBytes ?? 4096);
+  }
 
   /** Offset in this stream of sequence number `seq`, unwrapped near the delivery point. */
   offsetOf(seq: number): number | null {
@@ -264,7 +275,10 @@ export class HalfStream {
 
   private accept(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
     const end = offset + wireLength;
-    if (end <= this.next) return; // all of it delivered already
+    if (end <= this.next) {
+      this.compareWithFirstCopy(payload, offset, at); // all of it delivered already
+      return;
+    }
     if (offset > this.next) {
       if (this.ackedTo >= offset) {
         // The peer acknowledged the hole before these bytes arrived: the capture missed it.
@@ -281,7 +295,11 @@ export class HalfStream {
   private deliver(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
     const skip = this.next - offset; // bytes at the front already delivered
     const captured = payload.length;
-    if (skip < captured) this.sink.data(payload.subarray(skip), this.next, at);
+    if (skip > 0) this.compareWithFirstCopy(payload.subarray(0, Math.min(skip, captured)), offset, at);
+    if (skip < captured) {
+      this.recent.remember(payload.subarray(skip), this.next);
+      this.sink.data(payload.subarray(skip), this.next, at);
+    }
     const deliveredTo = offset + Math.max(captured, skip);
     this.next = Math.max(this.next, deliveredTo);
     const end = offset + wireLength;
@@ -289,7 +307,7 @@ export class HalfStream {
   }
 
   private buffer(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
-    if (this.pendingBytes + payload.length > this.limits.maxBufferedBytes) {
+    if (this.pendingBytes + payload.length + PENDING_ENTRY_COST > this.limits.maxBufferedBytes) {
       // Give up on the hole rather than grow without bound; the report says so.
       this.bufferLimitHits++;
       const first = this.pending.length ? Math.min(this.pending[0]!.offset, offset) : offset;
@@ -302,18 +320,32 @@ export class HalfStream {
       }
       return;
     }
-    let i = this.pending.length;
-    while (i > 0 && this.pending[i - 1]!.offset > offset) i--;
-    this.pending.splice(i, 0, { offset, bytes: Buffer.from(payload), wireLength, at });
-    this.pendingBytes += payload.length;
+    // Binary search for the place (after equal offsets): segments arriving in reverse order must not cost O(n) each.
+    let lo = 0;
+    let hi = this.pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.pending[mid]!.offset > offset) hi = mid;
+      else lo = mid + 1;
+    }
+    this.pending.splice(lo, 0, { offset, bytes: Buffer.from(payload), wireLength, at });
+    this.pendingBytes += payload.length + PENDING_ENTRY_COST;
   }
 
   private drain(): void {
     while (this.pending.length && this.pending[0]!.offset <= this.next) {
       const p = this.pending.shift()!;
-      this.pendingBytes -= p.bytes.length;
+      this.pendingBytes -= p.bytes.length + PENDING_ENTRY_COST;
       if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, p.wireLength, p.at);
     }
+  }
+
+  /** A retransmission of bytes already delivered: the first copy stands; a different second copy is counted. */
+  private compareWithFirstCopy(bytes: Buffer, offset: number, at: Instant): void {
+    const differs = this.recent.firstDifference(bytes, offset);
+    if (differs === null) return;
+    this.inconsistentRetransmissions++;
+    this.firstInconsistency ??= { offset: differs, at };
   }
 
   private skipTo(offset: number, reason: GapReason, acked: boolean): void {

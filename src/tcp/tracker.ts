@@ -41,6 +41,8 @@ export class ConnectionTracker {
   private nextId = 1;
   private sinceSweep = 0;
   evicted = 0;
+  /** Evicted connections that had carried data (the others were half-open or empty: a scan or a SYN flood). */
+  evictedWithData = 0;
 
   constructor(
     private readonly events: TrackerEvents,
@@ -67,8 +69,12 @@ export class ConnectionTracker {
       // the server (a reply code) and who the client (a command). Pure ACKs before it are not attached to anything.
       if (!(flags & SYN) && p.payloadLength === 0 && this.portsAmbiguous(p)) return;
       c = this.open(p, at);
-      this.table.set(key, c);
+    } else {
+      // Keep the table in order of last activity (a Map iterates in insertion order): the least recently active
+      // connection is then the first one, and evicting it under a SYN flood costs O(1), not a scan of the table.
+      this.table.delete(key);
     }
+    this.table.set(key, c);
     const fromClient = p.src === c.client.ip && p.srcPort === c.client.port;
     this.apply(c, p, at, fromClient);
     if (++this.sinceSweep >= SWEEP_EVERY_PACKETS) {
@@ -174,14 +180,14 @@ export class ConnectionTracker {
     }
   }
 
+  /** Finishes the least recently active connection: the first in the table, which is kept in activity order. */
   private evictOne(): void {
-    let oldestKey: string | null = null;
-    let oldest: Connection | null = null;
-    for (const [key, c] of this.table) if (!oldest || c.lastAt < oldest.lastAt) [oldestKey, oldest] = [key, c];
-    if (oldest && oldestKey) {
-      this.evicted++;
-      this.finish(oldestKey, oldest, 'evicted');
-    }
+    const first = this.table.entries().next();
+    if (first.done) return;
+    const [key, c] = first.value;
+    this.evicted++;
+    if (c.clientHalf.dataPackets > 0 || c.serverHalf.dataPackets > 0) this.evictedWithData++;
+    this.finish(key, c, 'evicted');
   }
 
   private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {

@@ -1,0 +1,38 @@
+/** The last bytes delivered of one direction, kept in a small ring so that a retransmission can be compared with the
+ * first copy: a retransmission that carries *different* bytes is an evasion trick or a broken middlebox, and the first
+ * copy is the one kept (as Wireshark and Zeek do). Allocated on first use, so connections without data cost nothing. */
+export class RecentBytes {
+  private ring: Buffer | null = null;
+  /** Bytes at stream offsets in [floor, end) are known (at most `capacity` of them). */
+  private floor = 0;
+  private end = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** Bytes delivered at `offset` (offsets only grow; a jump forward is a gap whose bytes are unknown). */
+  remember(bytes: Buffer, offset: number): void {
+    if (this.capacity <= 0 || bytes.length === 0) return;
+    if (offset !== this.end) this.floor = offset;
+    this.end = offset + bytes.length;
+    this.floor = Math.max(this.floor, this.end - this.capacity);
+    const ring = (this.ring ??= Buffer.alloc(this.capacity));
+    const from = Math.max(0, bytes.length - this.capacity);
+    for (let i = from; i < bytes.length; ) {
+      const at = (offset + i) % this.capacity;
+      const n = Math.min(bytes.length - i, this.capacity - at);
+      bytes.copy(ring, at, i, i + n);
+      i += n;
+    }
+  }
+
+  /** The first stream offset in `bytes` (sent again at `offset`) that differs from what was delivered, or null when
+   * every byte still remembered is the same. */
+  firstDifference(bytes: Buffer, offset: number): number | null {
+    const ring = this.ring;
+    if (!ring) return null;
+    const start = Math.max(offset, this.floor);
+    const stop = Math.min(offset + bytes.length, this.end);
+    for (let o = start; o < stop; o++) if (ring[o % this.capacity] !== bytes[o - offset]) return o;
+    return null;
+  }
+}
