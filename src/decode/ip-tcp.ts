@@ -1,8 +1,14 @@
 import type { Frame } from '../capture/frame.js';
-import { locateIp } from './link.js';
+import { ipv4Text, ipv6Text } from './address-text.js';
+import { ipv4FlowKey, ipv6FlowKey } from './flow-key.js';
+import { LINKTYPE, locateIp } from './link.js';
 import type { SkipReason, TcpPacket } from './packet.js';
 
+export { ipv6String } from './address-text.js';
+
 const PROTO_TCP = 6;
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
 // IPv6 extension headers walked to find TCP (RFC 8200 §4): hop-by-hop, routing, fragment, destination options, AH.
 const EXT_HOP_BY_HOP = 0;
 const EXT_ROUTING = 43;
@@ -10,42 +16,23 @@ const EXT_FRAGMENT = 44;
 const EXT_DEST_OPTS = 60;
 const EXT_AUTH = 51;
 const MAX_EXT_HEADERS = 16;
+/** Shared by every packet without options or payload (a view of nothing; never written to). */
+const EMPTY = Buffer.alloc(0);
 
 export type Decoded = TcpPacket | SkipReason;
 
-function ipv4String(d: Buffer, o: number): string {
-  return `${d[o]}.${d[o + 1]}.${d[o + 2]}.${d[o + 3]}`;
-}
-
-/** RFC 5952 text form: lower-case hex, leading zeros dropped, the longest run of zero groups as '::'. */
-export function ipv6String(d: Buffer, o: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(d.readUInt16BE(o + i * 2));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
+/** Hot path: one call per frame. The common case (Ethernet, no VLAN) is read inline; every other link goes through
+ * locateIp. */
 export function decodeFrame(f: Frame): Decoded {
-  const link = locateIp(f.linkType, f.data);
-  if ('skip' in link) return link.skip;
   const d = f.data;
-  const ip = link.ipOffset;
+  let ip: number;
+  if (f.linkType === LINKTYPE.ETHERNET && d.length >= 14 && (((d[12]! << 8) | d[13]!) === ETHERTYPE_IPV4 || ((d[12]! << 8) | d[13]!) === ETHERTYPE_IPV6)) {
+    ip = 14;
+  } else {
+    const link = locateIp(f.linkType, d);
+    if ('skip' in link) return link.skip;
+    ip = link.ipOffset;
+  }
   if (d.length < ip + 1) return 'malformed';
   const version = d[ip]! >> 4;
   if (version === 4) return decodeIpv4(f, d, ip);
@@ -57,20 +44,16 @@ function decodeIpv4(f: Frame, d: Buffer, ip: number): Decoded {
   if (d.length < ip + 20) return f.origLen > d.length ? 'snaplen-headers' : 'malformed';
   const ihl = (d[ip]! & 0x0f) * 4;
   if (ihl < 20) return 'malformed';
-  const totalLength = d.readUInt16BE(ip + 2);
-  const fragment = d.readUInt16BE(ip + 6);
+  const totalLength = (d[ip + 2]! << 8) | d[ip + 3]!;
+  const fragment = (d[ip + 6]! << 8) | d[ip + 7]!;
   if ((fragment & 0x2000) !== 0 || (fragment & 0x1fff) !== 0) return 'ip-fragment';
   if (d[ip + 9] !== PROTO_TCP) return 'not-tcp';
   // TSO/offload captures may carry a total length of 0: fall back to what is on the wire.
   const wireIpLength = totalLength >= ihl ? totalLength : f.origLen - ip;
-  return decodeTcp(f, d, ip + ihl, ip + wireIpLength, {
-    ipVersion: 4,
-    src: ipv4String(d, ip + 12),
-    dst: ipv4String(d, ip + 16),
-    ttl: d[ip + 8]!,
-    ipId: d.readUInt16BE(ip + 4),
-    dontFragment: (fragment & 0x4000) !== 0,
-  });
+  const tcp = ip + ihl;
+  const fail = checkTcp(f, d, tcp);
+  if (fail !== null) return fail;
+  return tcpPacket(f, d, tcp, ip + wireIpLength, 4, ipv4Text(d, ip + 12), ipv4Text(d, ip + 16), d[ip + 8]!, (d[ip + 4]! << 8) | d[ip + 5]!, (fragment & 0x4000) !== 0, ipv4FlowKey(d, ip + 12, ip + 16, tcp));
 }
 
 function decodeIpv6(f: Frame, d: Buffer, ip: number): Decoded {
@@ -97,24 +80,34 @@ function decodeIpv6(f: Frame, d: Buffer, ip: number): Decoded {
     } else return 'not-tcp';
   }
   const end = payloadLength ? ip + 40 + payloadLength : f.origLen;
-  return decodeTcp(f, d, off, end, {
-    ipVersion: 6,
-    src: ipv6String(d, ip + 8),
-    dst: ipv6String(d, ip + 24),
-    ttl: d[ip + 7]!,
-    ipId: null,
-    dontFragment: true,
-  });
+  const fail = checkTcp(f, d, off);
+  if (fail !== null) return fail;
+  return tcpPacket(f, d, off, end, 6, ipv6Text(d, ip + 8), ipv6Text(d, ip + 24), d[ip + 7]!, null, true, ipv6FlowKey(d, ip + 8, ip + 24, off));
 }
 
-type IpFacts = Pick<TcpPacket, 'ipVersion' | 'src' | 'dst' | 'ttl' | 'ipId' | 'dontFragment'>;
-
-function decodeTcp(f: Frame, d: Buffer, tcp: number, ipEnd: number, ip: IpFacts): Decoded {
+/** Whether the TCP header at d[tcp] is whole: null if so, else why not. */
+function checkTcp(f: Frame, d: Buffer, tcp: number): SkipReason | null {
   if (d.length < tcp + 20) return f.origLen > d.length ? 'snaplen-headers' : 'malformed';
   const dataOffset = (d[tcp + 12]! >> 4) * 4;
   if (dataOffset < 20) return 'malformed';
   if (d.length < tcp + dataOffset) return f.origLen > d.length ? 'snaplen-headers' : 'malformed';
-  const payloadStart = tcp + dataOffset;
+  return null;
+}
+
+function tcpPacket(
+  f: Frame,
+  d: Buffer,
+  tcp: number,
+  ipEnd: number,
+  ipVersion: 4 | 6,
+  src: string,
+  dst: string,
+  ttl: number,
+  ipId: number | null,
+  dontFragment: boolean,
+  flowKey: string,
+): TcpPacket {
+  const payloadStart = tcp + (d[tcp + 12]! >> 4) * 4;
   const payloadLength = Math.max(0, ipEnd - payloadStart);
   // Ethernet padding lies past the IP length and is not payload; a snaplen cut leaves fewer bytes than the IP length.
   const capturedEnd = Math.min(d.length, payloadStart + payloadLength);
@@ -123,15 +116,21 @@ function decodeTcp(f: Frame, d: Buffer, tcp: number, ipEnd: number, ip: IpFacts)
     frame: f.number,
     sec: f.sec,
     nsec: f.nsec,
-    ...ip,
-    srcPort: d.readUInt16BE(tcp),
-    dstPort: d.readUInt16BE(tcp + 2),
+    ipVersion,
+    src,
+    dst,
+    ttl,
+    ipId,
+    dontFragment,
+    srcPort: (d[tcp]! << 8) | d[tcp + 1]!,
+    dstPort: (d[tcp + 2]! << 8) | d[tcp + 3]!,
     seq: d.readUInt32BE(tcp + 4),
     ack: d.readUInt32BE(tcp + 8),
     flags: d[tcp + 13]!,
-    window: d.readUInt16BE(tcp + 14),
-    options: d.subarray(tcp + 20, payloadStart),
-    payload: d.subarray(payloadStart, capturedEnd),
+    window: (d[tcp + 14]! << 8) | d[tcp + 15]!,
+    options: payloadStart > tcp + 20 ? d.subarray(tcp + 20, payloadStart) : EMPTY,
+    payload: capturedEnd > payloadStart ? d.subarray(payloadStart, capturedEnd) : EMPTY,
     payloadLength,
+    flowKey,
   };
 }

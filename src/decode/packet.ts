@@ -31,6 +31,9 @@ export interface TcpPacket {
   payload: Buffer;
   /** Payload length according to the IP header: what was on the wire. */
   payloadLength: number;
+  /** The connection-table key: the same for both directions of one 4-tuple (see flow-key.ts). Set by the decoder;
+   * packets made by hand may leave it out. */
+  flowKey?: string;
 }
 
 /** Why a frame did not become a TcpPacket; counted per input so that nothing vanishes unaccounted. */

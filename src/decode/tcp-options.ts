@@ -12,6 +12,10 @@ export interface TcpOptions {
 const NAMES: Record<number, string> = { 1: 'nop', 2: 'mss', 3: 'ws', 4: 'sok', 5: 'sack', 8: 'ts' };
 
 export function parseTcpOptions(o: Buffer): TcpOptions {
+  // Nearly every packet after the handshake carries exactly NOP NOP TS (Linux, BSD): read it without the general walk.
+  if (o.length === 12 && o[0] === 1 && o[1] === 1 && o[2] === 8 && o[3] === 10) {
+    return { mss: null, windowScale: null, sackPermitted: false, tsVal: o.readUInt32BE(4), tsEcr: o.readUInt32BE(8), layout: 'nop,nop,ts' };
+  }
   const r: TcpOptions = { mss: null, windowScale: null, sackPermitted: false, tsVal: null, tsEcr: null, layout: '' };
   const kinds: string[] = [];
   for (let i = 0; i < o.length; ) {
