@@ -81,11 +81,12 @@ function messageSection(v: MessageView): string {
     x(a.at.replace('T', ' ').slice(0, 23)),
     String(a.connectionId),
     t(`${a.client} → ${a.server}`),
+    t(`${a.mailFrom} → ${a.rcptTo.join(', ')}`, 300),
     a.envelopeBytes === null ? '' : x(`${a.envelopeBytes} B (${a.envelopeAnswered}/${a.envelopeCommands} answered)`),
     x(a.outcome),
     `<span class="diag ${a.diagnosis === 'none' ? 'none' : ''}">${x(a.diagnosis)}</span>`,
   ]);
-  return [`<h2>The message</h2>`, `<p class="verdict">${t(v.story)}</p>`, table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'envelope flight', 'outcome', 'diagnosis'], rows)].join('\n');
+  return [`<h2>The message</h2>`, `<p class="verdict">${t(v.story)}</p>`, table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'from → to', 'envelope flight', 'outcome', 'diagnosis'], rows)].join('\n');
 }
 
 function connectionSection(c: ConnectionJson): string {
@@ -96,6 +97,7 @@ function connectionSection(c: ConnectionJson): string {
     `<section class="connection" id="connection-${c.id}">`,
     `<h2>${t(connectionTitle(c))}</h2>`,
     `<p class="facts">${t(connectionFacts(c))}</p>`,
+    c.banner ? `<p class="facts">Greeting: <code>${t(`${c.banner.code} ${c.banner.text.split('\n')[0]}`, 300)}</code></p>` : '',
     `<p class="summary">${t(c.summary)}</p>`,
     `<ul>${findings.join('')}</ul>`,
     `<div class="pair"><div><h3>Ladder (to time scale)</h3>${ladderSvg(c)}</div><div><h3>Evidence</h3>${evidence}</div></div>`,

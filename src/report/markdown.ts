@@ -44,15 +44,18 @@ function messageSection(v: MessageView): string[] {
     a.at.replace('T', ' ').slice(0, 23),
     String(a.connectionId),
     md(`${a.client} → ${a.server}`),
+    md(`${a.mailFrom} → ${a.rcptTo.join(', ')}`, 300),
     a.envelopeBytes === null ? '' : `${a.envelopeBytes} B (${a.envelopeAnswered}/${a.envelopeCommands} answered)`,
     a.outcome,
     a.diagnosis,
   ]);
-  return ['## The message', '', `**${md(v.story)}**`, '', table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'envelope flight', 'outcome', 'diagnosis'], rows)];
+  return ['## The message', '', `**${md(v.story)}**`, '', table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'from → to', 'envelope flight', 'outcome', 'diagnosis'], rows)];
 }
 
 function connectionSection(c: ConnectionJson): string[] {
-  const out = [`## ${md(connectionTitle(c))}`, '', md(connectionFacts(c)), '', md(c.summary, 4000), ''];
+  const out = [`## ${md(connectionTitle(c))}`, '', md(connectionFacts(c)), ''];
+  if (c.banner) out.push(`Greeting: ${md(`${c.banner.code} ${c.banner.text.split('\n')[0]}`, 300)}`, '');
+  out.push(md(c.summary, 4000), '');
   for (const f of c.findings) if (f.kind !== 'vantage') out.push(`- **${md(f.kind)}** (${f.severity}, confidence ${f.confidence}): ${md(f.message, 4000)}`);
   out.push('', '### Evidence', '', table(['what', 'measured'], evidenceRows(c).map((e) => [md(e.item), md(e.value, 600)])));
   const rows = trimTranscript(transcriptRows(c));
