@@ -1,6 +1,8 @@
 import type { TimestampPrecision } from '../capture/frame.js';
 import type { Instant } from '../tcp/facts.js';
 
+const MAX_CACHED_SECONDS = 4096;
+
 /** Turns capture instants (ns since `baseSec`) into ISO-8601 text at the capture's own precision, and durations
  * into milliseconds. */
 export class Clock {
@@ -13,10 +15,23 @@ export class Clock {
     const totalNs = Math.round(t);
     const sec = this.baseSec + Math.floor(totalNs / 1e9);
     const ns = totalNs - Math.floor(totalNs / 1e9) * 1e9;
-    const date = new Date(sec * 1000).toISOString().slice(0, 19);
+    const date = this.dateText(sec);
     const frac = this.precision === 'ns' ? String(ns).padStart(9, '0') : String(Math.floor(ns / 1000)).padStart(6, '0');
     return `${date}.${frac}Z`;
   }
+
+  /** "YYYY-MM-DDTHH:MM:SS" of a second since the epoch. Cached: a report asks for the same few seconds many times. */
+  private dateText(sec: number): string {
+    let text = this.dates.get(sec);
+    if (text === undefined) {
+      if (this.dates.size >= MAX_CACHED_SECONDS) this.dates.clear();
+      text = new Date(sec * 1000).toISOString().slice(0, 19);
+      this.dates.set(sec, text);
+    }
+    return text;
+  }
+
+  private readonly dates = new Map<number, string>();
 
   /** Short wall-clock time for tables: HH:MM:SS.mmm. */
   short(t: Instant): string {

@@ -39,6 +39,8 @@ export interface TrackerEvents {
 export class ConnectionTracker {
   private table = new Map<string, Connection>();
   private nextId = 1;
+  /** The key inserted into the table last (the most recently active connection's). */
+  private mostRecentKey: string | null = null;
   private sinceSweep = 0;
   evicted = 0;
   /** Evicted connections that had carried data (the others were half-open or empty: a scan or a SYN flood). */
@@ -54,9 +56,7 @@ export class ConnectionTracker {
   }
 
   packet(p: TcpPacket, at: Instant): void {
-    const a = `${p.src}|${p.srcPort}`;
-    const b = `${p.dst}|${p.dstPort}`;
-    const key = a < b ? `${a}>${b}` : `${b}>${a}`;
+    const key = p.flowKey ?? flowKeyOf(p);
     let c = this.table.get(key);
     const flags = p.flags;
     const isSyn = (flags & SYN) !== 0 && (flags & ACK) === 0;
@@ -69,12 +69,15 @@ export class ConnectionTracker {
       // the server (a reply code) and who the client (a command). Pure ACKs before it are not attached to anything.
       if (!(flags & SYN) && p.payloadLength === 0 && this.portsAmbiguous(p)) return;
       c = this.open(p, at);
-    } else {
+      this.table.set(key, c);
+    } else if (key !== this.mostRecentKey) {
       // Keep the table in order of last activity (a Map iterates in insertion order): the least recently active
       // connection is then the first one, and evicting it under a SYN flood costs O(1), not a scan of the table.
+      // (A packet of the connection that is already last changes nothing: most packets come in such runs.)
       this.table.delete(key);
+      this.table.set(key, c);
     }
-    this.table.set(key, c);
+    this.mostRecentKey = key;
     const fromClient = p.src === c.client.ip && p.srcPort === c.client.port;
     this.apply(c, p, at, fromClient);
     if (++this.sinceSweep >= SWEEP_EVERY_PACKETS) {
@@ -212,4 +215,11 @@ function senderRoleFromPayload(payload: Buffer): 'server' | 'client' | null {
   if (/^[2-5]\d\d[ \-\r]/.test(head)) return 'server';
   if (/^(EHLO|HELO|LHLO|MAIL|RCPT|DATA|BDAT|RSET|NOOP|QUIT|STARTTLS|AUTH|VRFY|EXPN)\b/i.test(head)) return 'client';
   return null;
+}
+
+/** The table key of a packet the decoder did not key (one made by hand): both endpoints as text, in a fixed order. */
+function flowKeyOf(p: TcpPacket): string {
+  const a = `${p.src}|${p.srcPort}`;
+  const b = `${p.dst}|${p.dstPort}`;
+  return a < b ? `${a}>${b}` : `${b}>${a}`;
 }
