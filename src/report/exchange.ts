@@ -20,6 +20,8 @@ export interface ExchangeEvent {
 
 export interface Exchange {
   middle: boolean;
+  /** The middlebox terminates TCP (handshake and ACKs come from it), rather than only forging some packets. */
+  splitProxy: boolean;
   events: ExchangeEvent[];
   /** Flights left out to keep the diagram readable. */
   omittedFlights: number;
@@ -44,16 +46,20 @@ function pickFlights(flights: FlightJson[], max = 8): FlightJson[] {
  * (its ACKs come from it). */
 export function buildExchange(c: ConnectionJson): Exchange {
   const middle = c.middlebox !== null && c.middlebox.kind !== 'smtp-inspection';
+  // Who answers at the TCP level: a split proxy terminates the handshake itself; a box that only forges ACKs (or
+  // injects resets) leaves the handshake to the server and speaks up only for the stalled flight.
+  const splitProxy = c.middlebox?.kind === 'split-proxy';
   const tcpPeer: Lane = middle ? 'middle' : 'server';
+  const handshakePeer: Lane = splitProxy ? 'middle' : 'server';
   const t = (iso: string) => isoDiffMs(iso, c.start);
   const ev: ExchangeEvent[] = [];
   const h = c.handshake;
-  if (h?.synAt) ev.push({ atMs: t(h.synAt), from: 'client', to: tcpPeer, kind: 'handshake', label: 'SYN', alarm: false });
+  if (h?.synAt) ev.push({ atMs: t(h.synAt), from: 'client', to: handshakePeer, kind: 'handshake', label: 'SYN', alarm: false });
   if (h?.synAckAt) {
     const rtt = h.synAt ? ` +${formatMs(isoDiffMs(h.synAckAt, h.synAt))}` : '';
-    ev.push({ atMs: t(h.synAckAt), from: tcpPeer, to: 'client', kind: 'handshake', label: `SYN/ACK${rtt}${h.synAckTtl != null ? ` TTL ${h.synAckTtl}` : ''}`, alarm: false });
+    ev.push({ atMs: t(h.synAckAt), from: handshakePeer, to: 'client', kind: 'handshake', label: `SYN/ACK${rtt}${h.synAckTtl != null ? ` TTL ${h.synAckTtl}` : ''}`, alarm: false });
   }
-  if (h?.ackAt) ev.push({ atMs: t(h.ackAt), from: 'client', to: tcpPeer, kind: 'handshake', label: 'ACK', alarm: false });
+  if (h?.ackAt) ev.push({ atMs: t(h.ackAt), from: 'client', to: handshakePeer, kind: 'handshake', label: 'ACK', alarm: false });
   if (c.banner) ev.push({ atMs: t(c.banner.at), from: 'server', to: 'client', kind: 'reply', label: `${c.banner.code} greeting`, alarm: false });
 
   const shown = pickFlights(c.flights);
@@ -62,7 +68,7 @@ export function buildExchange(c: ConnectionJson): Exchange {
     const stalled = f.answered < f.commands;
     ev.push({ atMs: t(f.sentAt), from: 'client', to: 'server', kind: 'data', label: `${safeVerb(flightVerbs(c, f.index))} (${f.length} B @${f.offset})`, alarm: stalled });
     if (f.ack) {
-      const from: Lane = stalled ? tcpPeer : middle ? 'middle' : 'server';
+      const from: Lane = stalled ? tcpPeer : splitProxy ? 'middle' : 'server';
       ev.push({ atMs: t(f.ack.at), from, to: 'client', kind: 'ack', label: `ACK +${formatMs(f.ack.delayMs)} TTL ${f.ack.ttl}${f.ack.ipId !== null ? ` IP ID ${f.ack.ipId}` : ''}`, alarm: stalled });
     }
     if (stalled) {
@@ -89,7 +95,7 @@ export function buildExchange(c: ConnectionJson): Exchange {
   }
   ev.push({ atMs: t(c.end), from: 'client', to: 'server', kind: 'note', label: `end: ${c.tcp.closedBy}`, alarm: false });
   ev.sort((a, b) => a.atMs - b.atMs || order(a) - order(b));
-  return { middle, events: ev, omittedFlights: c.flights.length - shown.length };
+  return { middle, splitProxy, events: ev, omittedFlights: c.flights.length - shown.length };
 }
 
 function order(e: ExchangeEvent): number {

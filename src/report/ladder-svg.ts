@@ -26,17 +26,27 @@ interface Arrow {
 /** One-way times between lanes, estimated from the handshake (TCP's terminator) and, with a middlebox, from the
  * fastest SMTP reply (the real server, farther away). Only the capture point's times are measured; the rest is
  * drawn from these estimates, which is what makes a forged ACK visibly wrong. */
-function oneWays(c: ConnectionJson, middle: boolean): (a: Lane, b: Lane) => number {
+function oneWays(c: ConnectionJson, splitProxy: boolean): (a: Lane, b: Lane) => number {
   const h = c.handshake;
   const rtt = h?.synAt && h.synAckAt ? isoDiffMs(h.synAckAt, h.synAt) : (c.handshakeRttMs ?? 0);
-  const near = Math.max(0, rtt / 2);
   const quick = c.commands.filter((k) => k.reply && ['EHLO', 'HELO', 'MAIL', 'RCPT', 'NOOP', 'QUIT'].includes(k.command)).map((k) => k.reply!.latencyMs);
-  const far = middle && quick.length ? Math.max(near, Math.min(...quick) / 2) : near;
+  let near: number;
+  let far: number;
+  if (splitProxy) {
+    // The proxy answered the handshake; the server is as far as its fastest reply says.
+    near = rtt / 2;
+    far = quick.length ? Math.max(near, Math.min(...quick) / 2) : near;
+  } else {
+    // The handshake went to the server; a box that forged ACKs is at most half its fastest ACK away.
+    far = rtt / 2;
+    const forged = c.flights.filter((f) => f.answered < f.commands && f.ack).map((f) => f.ack!.delayMs);
+    near = forged.length ? Math.min(far, Math.min(...forged) / 2) : far / 2;
+  }
   return (a, b) => {
     const pair = [a, b].sort().join('-');
-    if (pair === 'client-middle') return near;
+    if (pair === 'client-middle') return Math.max(0, near);
     if (pair === 'middle-server') return Math.max(0, far - near);
-    return far;
+    return Math.max(0, far);
   };
 }
 
@@ -76,7 +86,7 @@ function timeScale(times: number[]): { y: (ms: number) => number; breaks: { from
  * flights are red and end in ✗; an ACK that left its sender before the data could have arrived is red and dashed. */
 export function ladderSvg(c: ConnectionJson): string {
   const ex = buildExchange(c);
-  const ow = oneWays(c, ex.middle);
+  const ow = oneWays(c, ex.splitProxy);
   const capture: Lane = c.vantage === 'server' ? 'server' : 'client';
   const arrows: Arrow[] = [];
   const notes: ExchangeEvent[] = [];
@@ -90,11 +100,13 @@ export function ladderSvg(c: ConnectionJson): string {
     const arriveMs = e.from === capture ? e.atMs + d : e.atMs;
     arrows.push({ e, departMs, arriveMs, impossible: false });
   }
-  // An ACK cannot leave the server before the flight it acknowledges reached it.
+  // The server cannot acknowledge a flight faster than a round trip to it: an ACK back in under half of that
+  // (half, to leave room for jitter and delayed handshakes) came from something nearer.
+  const serverRtt = 2 * ow('client', 'server');
   let lastData: Arrow | null = null;
   for (const a of arrows) {
     if (a.e.kind === 'data') lastData = a;
-    else if (a.e.kind === 'ack' && lastData && a.e.from === lastData.e.to && a.departMs + 1e-6 < lastData.arriveMs) a.impossible = true;
+    else if (a.e.kind === 'ack' && lastData && a.e.atMs - lastData.e.atMs < serverRtt / 2) a.impossible = true;
   }
   const times = [0, ...arrows.flatMap((a) => [a.departMs, a.arriveMs]), ...notes.map((n) => n.atMs), ...notes.map((n) => n.atMs + (n.spanMs ?? 0))];
   const sc = timeScale(times);
@@ -116,19 +128,19 @@ export function ladderSvg(c: ConnectionJson): string {
     const bad = a.e.alarm || a.impossible;
     const cls = `${a.e.kind}${bad ? ' alarm' : ''}${a.impossible ? ' impossible' : ''}`;
     body.push(`<line class="${cls}" x1="${x1}" y1="${y1.toFixed(1)}" x2="${x2}" y2="${y2.toFixed(1)}" marker-end="url(#${a.e.kind === 'data' && a.e.alarm ? 'cross' : bad ? 'head-alarm' : 'head'})"/>`);
-    const text = `+${formatMs(a.e.atMs)} ${a.e.label}${a.impossible ? ' — faster than the path' : ''}${a.e.kind === 'data' && a.e.alarm ? ' ✗ unanswered' : ''}`;
+    const text = `+${formatMs(a.e.atMs)} ${a.e.label}${a.impossible ? ' — faster than a round trip to the server' : ''}${a.e.kind === 'data' && a.e.alarm ? ' ✗ unanswered' : ''}`;
     label(text, (x1 + x2) / 2, (y1 + y2) / 2, `label${bad ? ' alarm' : ''}`, (x1 + x2) / 2);
   }
   for (const n of notes) {
     const y = sc.y(n.atMs);
     if (n.spanMs !== undefined) {
-      const xs = LANE_X.server + 14;
+      const xs = LANE_X.server + 22;
       const y2 = sc.y(n.atMs + n.spanMs);
       body.push(`<line class="silence" x1="${xs}" y1="${y.toFixed(1)}" x2="${xs}" y2="${y2.toFixed(1)}"/>`);
       body.push(`<text class="label alarm" x="${xs + 6}" y="${((y + y2) / 2).toFixed(1)}" transform="rotate(90 ${xs + 6} ${((y + y2) / 2).toFixed(1)})" text-anchor="middle">${x(n.label)}</text>`);
     } else {
       body.push(`<line class="end" x1="${LANE_X.client - 40}" y1="${y.toFixed(1)}" x2="${LANE_X.server + 40}" y2="${y.toFixed(1)}"/>`);
-      body.push(`<text class="label" x="${LANE_X.client - 44}" y="${(y + 4).toFixed(1)}" text-anchor="end">+${x(formatMs(n.atMs))} ${x(n.label)}</text>`);
+      body.push(`<text class="label" x="${(LANE_X.client + LANE_X.server) / 2}" y="${(y - 3).toFixed(1)}" text-anchor="middle">+${x(formatMs(n.atMs))} ${x(n.label)}</text>`);
     }
   }
   for (const b of sc.breaks) {
