@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -10,6 +10,8 @@ import { PcapngParser } from './pcapng.js';
 import { describeForeign, isGzip, sniffFormat } from './sniff.js';
 
 const CHUNK_BYTES = 1 << 20;
+/** Buffer of the regular-file path: read into, parsed in place, the partial record at its end moved to the front. */
+const FILE_BUFFER_BYTES = 4 << 20;
 
 /** Opens one input (a path, or '-' for stdin) and yields its frames in batches, in file order. Reading stops at the
  * first fault: the frames before it are yielded, the fault is recorded in `info.truncated` and thrown as a
@@ -35,6 +37,14 @@ export class CaptureInput {
   }
 
   async *batches(): AsyncGenerator<Frame[]> {
+    const fd = this.openRegularFile();
+    if (fd !== null) {
+      try {
+        if (yield* this.fileBatches(fd)) return;
+      } finally {
+        closeSync(fd);
+      }
+    }
     const raw = await this.open();
     const chunks = await this.decompressing(raw);
     let parser: RecordParser | null = null;
@@ -73,6 +83,80 @@ export class CaptureInput {
       info.bytes = base;
     }
     this.finish(parser, pending, base);
+  }
+
+  /** An uncompressed regular file is read with readSync into one reused buffer: no stream, no chunk copies, one
+   * await per batch. Anything else (stdin, pipes, gzip, faults at open) takes the stream path, which says why. */
+  private openRegularFile(): number | null {
+    if (this.path === '-') return null;
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      if (fstatSync(fd).isFile()) return fd;
+    } catch {
+      // fall through: the stream path reports it
+    }
+    closeSync(fd);
+    return null;
+  }
+
+  /** Yields the frames of a regular file. Returns false, having yielded nothing, when the file is gzip-compressed. */
+  private async *fileBatches(fd: number): AsyncGenerator<Frame[], boolean> {
+    const info = this.info;
+    let buf = Buffer.allocUnsafe(FILE_BUFFER_BYTES);
+    let have = 0; // bytes of buf holding input, from input offset `base`
+    let base = 0;
+    let parser: RecordParser | null = null;
+    let first = true;
+    for (;;) {
+      if (have === buf.length) {
+        // Cannot happen with records bounded far below the buffer size; grow rather than loop.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+      }
+      let n: number;
+      try {
+        n = readSync(fd, buf, have, buf.length - have, null);
+      } catch (e) {
+        throw this.fail(new CaptureError(info.file, base + have, streamFailure(e, false)));
+      }
+      if (first && n > 0) {
+        first = false;
+        if (isGzip(buf.subarray(0, n))) return false;
+      }
+      if (n === 0) break;
+      have += n;
+      const view = buf.subarray(0, have);
+      const batch: Frame[] = [];
+      let fault: FormatError | null = null;
+      let used = 0;
+      try {
+        if (!parser && have >= 4) parser = this.makeParser(view);
+        if (parser) used = parser.parse(view, 0, base, (f) => batch.push(f));
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        fault = e;
+      }
+      if (parser) this.describe(parser);
+      info.packets += batch.length;
+      if (batch.length) yield batch;
+      if (fault) {
+        const analysed = info.packets ? `; analysed ${info.packets} packets before it` : '';
+        throw this.fail(new CaptureError(info.file, fault.offset, fault.reason + analysed));
+      }
+      // The frames of this batch are views into buf: they have been consumed, so their bytes may be overwritten.
+      buf.copy(buf, 0, used, have);
+      have -= used;
+      base += used;
+      info.bytes = base;
+    }
+    this.finish(parser, buf.subarray(0, have), base);
+    return true;
   }
 
   private async open(): Promise<Readable> {
