@@ -98,6 +98,10 @@ async function main(): Promise<number> {
     .option('smtp-ports', { type: 'string', describe: 'comma-separated ports treated as SMTP (default 25,465,587,2525; others are found from the dialogue)' })
     .option('max-connections', { type: 'number', describe: 'most connections open at once (default 200000)' })
     .option('idle-timeout', { type: 'number', describe: 'seconds without packets after which a connection is finished (default 1800)' })
+    .option('max-buffered-bytes', { type: 'number', describe: 'out-of-order bytes held per direction while waiting for a missing segment (default 4194304)' })
+    .option('max-line-length', { type: 'number', describe: 'characters kept of one SMTP line; longer lines are cut and counted (default 4096)' })
+    .option('max-pending-commands', { type: 'number', describe: 'commands awaiting replies per connection before the queue is cleared (default 1000)' })
+    .option('max-commands', { type: 'number', describe: 'commands listed per connection; later ones are counted only (default 100000)' })
     .version(TOOL_VERSION)
     .help()
     .strictOptions()
@@ -109,6 +113,11 @@ async function main(): Promise<number> {
   const tracker: Record<string, number> = {};
   if (argv['max-connections'] !== undefined) tracker.maxOpenConnections = argv['max-connections'];
   if (argv['idle-timeout'] !== undefined) tracker.idleTimeoutNs = argv['idle-timeout'] * 1e9;
+  if (argv['max-buffered-bytes'] !== undefined) tracker.maxBufferedBytes = positiveInteger(argv['max-buffered-bytes'], 'max-buffered-bytes');
+  const session: Record<string, number> = {};
+  if (argv['max-line-length'] !== undefined) session.maxLineChars = positiveInteger(argv['max-line-length'], 'max-line-length');
+  if (argv['max-pending-commands'] !== undefined) session.maxPendingCommands = positiveInteger(argv['max-pending-commands'], 'max-pending-commands');
+  if (argv['max-commands'] !== undefined) session.maxCommands = positiveInteger(argv['max-commands'], 'max-commands');
   const selection: Selection = {
     from: list(argv.from),
     rcpt: list(argv.rcpt),
@@ -123,7 +132,7 @@ async function main(): Promise<number> {
   if (argv.extract !== undefined && files.includes('-')) fail('--extract reads the capture a second time, so it cannot read stdin: save the capture to a file');
 
   const progress = argv.progress ? new ProgressBar(process.stderr, totalSize(files)) : null;
-  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, onProgress: progress ? (n) => progress.update(n) : undefined });
+  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onProgress: progress ? (n) => progress.update(n) : undefined });
   progress?.done();
   for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
 
@@ -195,6 +204,11 @@ function describeSelection(args: string[], redactor: Redactor | null): string | 
 
 function hasProblem(r: ReportJson): boolean {
   return r.connections.some((c) => c.diagnosis !== 'none');
+}
+
+function positiveInteger(n: number, name: string): number {
+  if (!Number.isInteger(n) || n < 1) fail(`--${name}: "${n}" is not a positive whole number`);
+  return n;
 }
 
 function parsePorts(s: string): number[] {

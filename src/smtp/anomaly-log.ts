@@ -10,17 +10,20 @@ export class AnomalyLog extends Array<SmtpAnomaly> {
     return Array;
   }
 
-  private readonly counts = new Map<string, number>();
-  private readonly latestSlot = new Map<string, number>();
+  // Created on first use: most connections (every half-open one in a SYN flood) never have an anomaly.
+  private counts: Map<string, number> | null = null;
+  private latestSlot: Map<string, number> | null = null;
 
   override push(...items: SmtpAnomaly[]): number {
+    const counts = (this.counts ??= new Map());
+    const latestSlot = (this.latestSlot ??= new Map());
     for (const a of items) {
-      const n = (this.counts.get(a.kind) ?? 0) + 1;
-      this.counts.set(a.kind, n);
+      const n = (counts.get(a.kind) ?? 0) + 1;
+      counts.set(a.kind, n);
       if (n <= ANOMALIES_KEPT_PER_KIND) super.push(a);
       else {
-        const slot = this.latestSlot.get(a.kind);
-        if (slot === undefined) this.latestSlot.set(a.kind, super.push(a) - 1);
+        const slot = latestSlot.get(a.kind);
+        if (slot === undefined) latestSlot.set(a.kind, super.push(a) - 1);
         else this[slot] = a;
       }
     }
@@ -30,7 +33,7 @@ export class AnomalyLog extends Array<SmtpAnomaly> {
   /** Kinds whose anomalies were more than were kept: how many there were in all. */
   overflowed(): { kind: string; total: number; kept: number }[] {
     const out: { kind: string; total: number; kept: number }[] = [];
-    for (const [kind, total] of this.counts) if (total > ANOMALIES_KEPT_PER_KIND + 1) out.push({ kind, total, kept: ANOMALIES_KEPT_PER_KIND + 1 });
+    for (const [kind, total] of this.counts ?? []) if (total > ANOMALIES_KEPT_PER_KIND + 1) out.push({ kind, total, kept: ANOMALIES_KEPT_PER_KIND + 1 });
     return out;
   }
 }
