@@ -1,3 +1,5 @@
+const NEWLINE_DOT = Buffer.from('\n.', 'latin1');
+
 /** Finds the end of a DATA body (a line holding only ".", RFC 5321 §4.1.1.4) across segment boundaries, counting the
  * body's bytes without keeping them — except the first few KB, enough to read Message-ID and Subject. */
 export class BodyScanner {
@@ -24,11 +26,12 @@ export class BodyScanner {
         pos = this.resumeAfterDot;
         continue;
       }
-      const nl = bytes.indexOf(10, pos);
-      const stop = nl < 0 ? len : nl + 1;
+      // Only a "." at the start of a line can end the body: count everything up to the next "\n." in one step.
+      const newlineDot = bytes.indexOf(NEWLINE_DOT, pos);
+      const stop = newlineDot < 0 ? len : newlineDot + 1;
       this.count(bytes, pos, stop);
       pos = stop;
-      this.atLineStart = nl >= 0;
+      this.atLineStart = newlineDot >= 0 || bytes[len - 1] === 10;
     }
     return -1;
   }
