@@ -241,6 +241,9 @@ function streamFailure(e: unknown, compressed: boolean): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory, not a capture file';
+  if (code === 'ENOTDIR') return 'no such file (a part of the path is a file, not a directory)';
+  if (code === 'ENAMETOOLONG') return 'no such file (the name is too long)';
+  if (code === 'ELOOP') return 'no such file (too many symbolic links)';
   if (compressed) return `gzip stream is damaged (${(e as Error)?.message ?? String(e)})`;
   return `cannot read (${(e as Error)?.message ?? String(e)})`;
 }
