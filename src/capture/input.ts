@@ -36,11 +36,17 @@ export class CaptureInput {
     };
   }
 
-  async *batches(): AsyncGenerator<Frame[]> {
+  /** Hands every frame to `onFrame` as soon as it is parsed (no batches are built): the fast path for one input. */
+  async eachFrame(onFrame: (f: Frame) => void): Promise<void> {
+    for await (const batch of this.batches(onFrame)) for (const f of batch) onFrame(f);
+  }
+
+  /** With `direct`, frames go to it as they are parsed and the batches yielded are empty (they only pace the reading). */
+  async *batches(direct?: (f: Frame) => void): AsyncGenerator<Frame[]> {
     const fd = this.openRegularFile();
     if (fd !== null) {
       try {
-        if (yield* this.fileBatches(fd)) return;
+        if (yield* this.fileBatches(fd, direct)) return;
       } finally {
         closeSync(fd);
       }
@@ -64,15 +70,23 @@ export class CaptureInput {
       const batch: Frame[] = [];
       let fault: FormatError | null = null;
       let used = 0;
+      let emitted = 0;
+      // What the input says about itself (precision, link types) is set before the chunk's first frame is handed on.
+      const emit = direct
+        ? (f: Frame) => {
+            if (emitted++ === 0) this.describe(parser!);
+            direct(f);
+          }
+        : (f: Frame) => batch.push(f);
       try {
         if (!parser && buf.length >= 4) parser = this.makeParser(buf);
-        if (parser) used = parser.parse(buf, 0, base, (f) => batch.push(f));
+        if (parser) used = parser.parse(buf, 0, base, emit);
       } catch (e) {
         if (!(e instanceof FormatError)) throw e;
         fault = e;
       }
       if (parser) this.describe(parser);
-      info.packets += batch.length;
+      info.packets += batch.length + emitted;
       if (batch.length) yield batch;
       if (fault) {
         const analysed = info.packets ? `; analysed ${info.packets} packets before it` : '';
@@ -105,7 +119,7 @@ export class CaptureInput {
   }
 
   /** Yields the frames of a regular file. Returns false, having yielded nothing, when the file is gzip-compressed. */
-  private async *fileBatches(fd: number): AsyncGenerator<Frame[], boolean> {
+  private async *fileBatches(fd: number, direct?: (f: Frame) => void): AsyncGenerator<Frame[], boolean> {
     const info = this.info;
     let buf = Buffer.allocUnsafe(FILE_BUFFER_BYTES);
     let have = 0; // bytes of buf holding input, from input offset `base`
@@ -135,16 +149,24 @@ export class CaptureInput {
       const batch: Frame[] = [];
       let fault: FormatError | null = null;
       let used = 0;
+      let emitted = 0;
+      // What the input says about itself (precision, link types) is set before the chunk's first frame is handed on.
+      const emit = direct
+        ? (f: Frame) => {
+            if (emitted++ === 0) this.describe(parser!);
+            direct(f);
+          }
+        : (f: Frame) => batch.push(f);
       try {
         if (!parser && have >= 4) parser = this.makeParser(view);
-        if (parser) used = parser.parse(view, 0, base, (f) => batch.push(f));
+        if (parser) used = parser.parse(view, 0, base, emit);
       } catch (e) {
         if (!(e instanceof FormatError)) throw e;
         fault = e;
       }
       if (parser) this.describe(parser);
-      info.packets += batch.length;
-      if (batch.length) yield batch;
+      info.packets += batch.length + emitted;
+      yield batch;
       if (fault) {
         const analysed = info.packets ? `; analysed ${info.packets} packets before it` : '';
         throw this.fail(new CaptureError(info.file, fault.offset, fault.reason + analysed));

@@ -9,7 +9,7 @@ export async function readFrames(inputs: CaptureInput[], onFrame: (f: Frame) => 
   const errors: CaptureError[] = [];
   if (inputs.length === 1) {
     try {
-      for await (const batch of inputs[0]!.batches()) for (const f of batch) onFrame(f);
+      await inputs[0]!.eachFrame(onFrame);
     } catch (e) {
       if (e instanceof CaptureError) errors.push(e);
       else throw e;

@@ -31,6 +31,13 @@ export class LineFramer {
     while (pos < bytes.length) {
       const nl = bytes.indexOf(10, pos);
       const end = nl < 0 ? bytes.length : nl + 1;
+      if (this.start < 0 && nl >= 0 && end - pos <= this.maxKept) {
+        // The common case: a whole line inside this segment, nothing pending: read it in place, no copies.
+        const line = this.wholeLine(bytes, pos, end, offset, at);
+        pos = end;
+        if (onLine(line) === false) return pos;
+        continue;
+      }
       if (this.start < 0) {
         this.start = offset + pos;
         this.startAt = at;
@@ -75,6 +82,13 @@ export class LineFramer {
   }
   partialText(): string {
     return Buffer.concat(this.parts).toString('latin1');
+  }
+
+  /** A line lying whole in bytes[pos..end) (end just past its LF), with nothing pending: what complete() would make. */
+  private wholeLine(bytes: Buffer, pos: number, end: number, offset: number, at: Instant): Line {
+    const crlf = end - pos >= 2 && bytes[end - 2] === 13;
+    const text = bytes.toString('latin1', pos, crlf ? end - 2 : end - 1);
+    return { text, offset: offset + pos, length: end - pos, at, overlong: false, bareLf: !crlf };
   }
 
   private complete(): Line {

@@ -297,8 +297,9 @@ export class HalfStream {
     const captured = payload.length;
     if (skip > 0) this.compareWithFirstCopy(payload.subarray(0, Math.min(skip, captured)), offset, at);
     if (skip < captured) {
-      this.recent.remember(payload.subarray(skip), this.next);
-      this.sink.data(payload.subarray(skip), this.next, at);
+      const fresh = skip > 0 ? payload.subarray(skip) : payload; // one view at most: views cost an allocation each
+      this.recent.remember(fresh, this.next);
+      this.sink.data(fresh, this.next, at);
     }
     const deliveredTo = offset + Math.max(captured, skip);
     this.next = Math.max(this.next, deliveredTo);
