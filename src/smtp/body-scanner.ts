@@ -5,7 +5,8 @@ export class BodyScanner {
   private atLineStart = true;
   /** 0: nothing; 1: "." at a line start; 2: ".\r" at a line start. */
   private dot = 0;
-  private head: Buffer[] = [];
+  /** The first bytes of the body (one buffer, filled in place), for Message-ID and Subject. */
+  private head: Buffer | null = null;
   private headBytes = 0;
   private headDone = false;
 
@@ -45,7 +46,7 @@ export class BodyScanner {
   }
 
   headers(): { messageId: string | null; subject: string | null } {
-    const text = Buffer.concat(this.head).toString('latin1');
+    const text = this.head ? this.head.toString('latin1', 0, this.headBytes) : '';
     const end = text.search(/\r?\n\r?\n/);
     const block = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
     const field = (name: string) => {
@@ -88,7 +89,7 @@ export class BodyScanner {
     this.bytes += to - from;
     if (!this.headDone && this.headBytes < this.maxHeadBytes) {
       const take = Math.min(to - from, this.maxHeadBytes - this.headBytes);
-      this.head.push(Buffer.from(bytes.subarray(from, from + take)));
+      if (take > 0) bytes.copy((this.head ??= Buffer.allocUnsafe(this.maxHeadBytes)), this.headBytes, from, from + take);
       this.headBytes += take;
       if (this.headBytes >= this.maxHeadBytes) this.headDone = true;
     }

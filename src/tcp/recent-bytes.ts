@@ -20,7 +20,8 @@ export class RecentBytes {
     for (let i = from; i < bytes.length; ) {
       const at = (offset + i) % this.capacity;
       const n = Math.min(bytes.length - i, this.capacity - at);
-      bytes.copy(ring, at, i, i + n);
+      if (i === 0 && n === bytes.length) ring.set(bytes, at); // the whole segment: no view, no copy wrapper
+      else bytes.copy(ring, at, i, i + n);
       i += n;
     }
   }
