@@ -100,7 +100,8 @@ export class SmtpSession {
   /** Does this dialogue look like SMTP at all (a greeting, or replies answering known commands)? */
   looksLikeSmtp(): boolean {
     if (this.banner && this.banner.code >= 200 && this.banner.code < 600) return true;
-    return this.knownVerbs > 0 && this.commands.some((c) => c.reply !== null);
+    // Without any reply (one direction lost, or a capture cut before the answers), a run of SMTP verbs still says it.
+    return (this.knownVerbs > 0 && this.commands.some((c) => c.reply !== null)) || this.knownVerbs >= 2;
   }
 
   /** A line the client left unfinished when the capture ended (e.g. a command cut by a middlebox). */

@@ -56,6 +56,9 @@ export function findStall(ctx: RuleContext): Stall | null {
     const ack = f.connection.clientHalf.firstAckCovering(first.command.offset + 1);
     if (!ack) continue; // never acknowledged: a path or capture problem, not a stall behind an ACK
     const gave = giveUp(ctx, flight);
+    // The capture ended while the client still waited: only a silence far longer than this server's usual answers
+    // counts (a capture cut right after the flight, e.g. a rotated file, proves nothing).
+    if (gave.at === null && f.connection.lastAt - flight.flight.firstAt < minimumSilence(ctx)) continue;
     // The server did say something we could not match (a garbled or unsolicited reply): not silence.
     const until = gave.at ?? f.connection.lastAt;
     const spoke = session.anomalies.some(
@@ -97,4 +100,15 @@ function giveUp(ctx: RuleContext, flight: FlightFacts): { at: Instant | null; by
   if (!candidates.length) return { at: null, by: 'was still waiting when the capture ended' };
   candidates.sort((a, b) => a[0] - b[0]);
   return { at: candidates[0]![0], by: candidates[0]![1] };
+}
+
+/** Silence needed before "never answered" means something when the client had not given up yet. */
+const MIN_SILENCE_NS = 5e9;
+const SILENCE_REPLY_MULTIPLE = 20;
+
+function minimumSilence(ctx: RuleContext): number {
+  const f = ctx.facts;
+  const latencies = f.commands.filter((t) => t.command.reply).map((t) => t.command.reply!.at - t.completedAt);
+  const usual = Math.max(f.rtt?.total ?? 0, ...latencies, 0);
+  return Math.max(MIN_SILENCE_NS, SILENCE_REPLY_MULTIPLE * usual);
 }
