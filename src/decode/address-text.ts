@@ -7,7 +7,7 @@ const ipv6Cache = new Map<string, string>();
 
 /** Dotted-quad text of the IPv4 address at d[o..o+4]. */
 export function ipv4Text(d: Buffer, o: number): string {
-  const n = ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+  const n = (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!; // signed: a small integer, never boxed
   let s = ipv4Cache.get(n);
   if (s === undefined) {
     if (ipv4Cache.size >= MAX_CACHED) ipv4Cache.clear();
