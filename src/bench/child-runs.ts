@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Task = 'walk' | 'pcap-parser' | 'analyze';
+export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze';
 
 export interface Measurement {
   /** Time inside the process (file open to result), ms. */
   ms: number;
+  /** CPU time (user + system, GC threads included) inside the process, ms: less disturbed by a busy machine. */
+  cpuMs?: number;
   /** Wall time of the whole process, start-up included, ms. */
   wallMs: number;
   packets: number;

@@ -1,18 +1,25 @@
 // Runs one measurement in its own process and prints one JSON line: {task, ms, packets, connections, maxRssKB}.
-// Usage: node dist/bench/measure-child.js walk|pcap-parser|analyze FILE
+// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|analyze FILE
 import { analyze } from '../analysis/analyzer.js';
+import { CaptureInput } from '../capture/input.js';
+import { readFrames } from '../capture/merge.js';
 import { bareRecordWalk } from './bare-walk.js';
 import { pcapParserWalk } from './pcap-parser-walk.js';
 
 async function main(): Promise<void> {
   const [task, file] = process.argv.slice(2);
-  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|analyze FILE');
+  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|reader|analyze FILE');
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let packets = 0;
   let connections: number | null = null;
   let diagnosed: Record<string, number> | null = null;
   if (task === 'walk') packets = bareRecordWalk(file);
   else if (task === 'pcap-parser') packets = await pcapParserWalk(file);
+  else if (task === 'reader') {
+    // Our own capture reader alone: every frame handed on, nothing decoded (compare with pcap-parser's events).
+    await readFrames([new CaptureInput(file, 0)], () => packets++);
+  }
   else if (task === 'analyze') {
     const { report, errors } = await analyze([file]);
     if (errors.length) throw new Error(errors[0]!.message);
@@ -22,7 +29,9 @@ async function main(): Promise<void> {
     for (const c of report.connections) diagnosed[c.diagnosis] = (diagnosed[c.diagnosis] ?? 0) + 1;
   } else throw new Error(`unknown task ${task}`);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stdout.write(JSON.stringify({ task, ms, packets, connections, diagnosed, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(JSON.stringify({ task, ms, cpuMs, packets, connections, diagnosed, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -5,7 +5,7 @@
 // tshark when installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
 import { generateCapture } from './generate.js';
@@ -50,6 +50,7 @@ interface SizeResult {
   generateMs: number | null;
   walk: Measurement;
   pcapParser: Measurement;
+  reader: Measurement;
   analyze: Measurement;
   tshark: Measurement | null;
 }
@@ -58,6 +59,7 @@ function medianOf(runs: Measurement[]): Measurement {
   return {
     ms: median(runs.map((r) => r.ms)),
     wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs ?? NaN)),
     packets: runs[0]!.packets,
     maxRssKB: median(runs.map((r) => r.maxRssKB)),
     connections: runs[0]!.connections,
@@ -68,9 +70,9 @@ function medianOf(runs: Measurement[]): Measurement {
 function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeResult, 'sessions' | 'generateMs'> {
   const bytes = statSync(file).size;
   measureInChild('walk', file); // warm the page cache: every contender reads from memory
-  const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], analyze: [] };
+  const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], reader: [], analyze: [] };
   for (let r = 0; r < args.runs; r++) {
-    for (const task of ['walk', 'pcap-parser', 'analyze'] as const) {
+    for (const task of ['walk', 'pcap-parser', 'reader', 'analyze'] as const) {
       const m = measureInChild(task, file);
       runs[task].push(m);
       process.stderr.write(`  ${label} run ${r + 1}/${args.runs} ${task}: ${(m.ms / 1000).toFixed(2)} s, RSS ${(m.maxRssKB / 1024).toFixed(0)} MB\n`);
@@ -88,7 +90,16 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     } else process.stderr.write('  tshark not installed: no tshark ratio\n');
   }
   const analyzeM = medianOf(runs.analyze);
-  return { label, bytes, packets: analyzeM.packets, walk: medianOf(runs.walk), pcapParser: medianOf(runs['pcap-parser']), analyze: analyzeM, tshark };
+  return {
+    label,
+    bytes,
+    packets: analyzeM.packets,
+    walk: medianOf(runs.walk),
+    pcapParser: medianOf(runs['pcap-parser']),
+    reader: medianOf(runs.reader),
+    analyze: analyzeM,
+    tshark,
+  };
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -103,6 +114,7 @@ function printResult(r: SizeResult): void {
   };
   row('bare readSync walk', r.walk);
   row('pcap-parser events', r.pcapParser);
+  row('our reader (frames only)', r.reader);
   row('smtp-pcap-diagnose', r.analyze);
   if (r.tshark) row('tshark -Y smtp -T fields', r.tshark, true);
   console.log(`\n${r.label}: ${mb(r.bytes).toFixed(0)} MB, ${r.packets} packets, ${r.analyze.connections} SMTP connections` +
@@ -116,6 +128,7 @@ function printResult(r: SizeResult): void {
     const vsTshark = r.tshark.wallMs / r.analyze.wallMs;
     console.log(`  tshark / analysis:     ${vsTshark.toFixed(1)}×   (goal ≥ 30×, wall times incl. start-up)  ${vsTshark >= 30 ? 'ok' : 'MISSED'}`);
   }
+  console.log(`  analysis CPU time:     ${secs(r.analyze.cpuMs ?? NaN)} (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: other work skews wall times)`);
   const peak = r.analyze.maxRssKB / 1024;
   console.log(`  peak RSS:              ${peak.toFixed(0)} MB   (goal ≤ 150 MB)  ${peak <= 150 ? 'ok' : 'MISSED'}`);
   if (r.analyze.diagnosed) console.log(`  diagnoses: ${Object.entries(r.analyze.diagnosed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -154,8 +167,11 @@ function record(r: SizeResult, args: BenchArgs): void {
     connections: r.analyze.connections,
     walkMs: Math.round(r.walk.ms),
     pcapParserMs: Math.round(r.pcapParser.ms),
+    readerMs: Math.round(r.reader.ms),
+    loadAverage: loadavg()[0],
     analyzeMs: Math.round(r.analyze.ms),
     analyzeWallMs: Math.round(r.analyze.wallMs),
+    analyzeCpuMs: Math.round(r.analyze.cpuMs ?? NaN),
     analyzeMBps: Math.round(mb(r.bytes) / (r.analyze.ms / 1000)),
     analyzeRssMB: Math.round(r.analyze.maxRssKB / 1024),
     tsharkMs: r.tshark ? Math.round(r.tshark.wallMs) : null,

@@ -197,8 +197,8 @@ class SessionSteps {
     this.client('STARTTLS\r\n');
     this.server('220 2.0.0 Ready to start TLS\r\n');
     // Handshake and the encrypted rest of the dialogue: opaque records both ways.
-    this.client(this.text.opaque(517, this.rng));
-    this.server(this.text.opaque(this.rng.int(2_000, 5_000), this.rng));
+    this.client(this.text.opaque(512, this.rng, 'handshake'));
+    this.server(this.text.opaque(this.rng.int(2_000, 5_000), this.rng, 'handshake'));
     this.body([this.text.opaque(messageBytes(this.rng), this.rng)]);
     this.server(this.text.opaque(this.rng.int(100, 400), this.rng));
     this.close();
