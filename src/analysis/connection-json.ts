@@ -20,6 +20,7 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
       ackedAt: t.ack ? clock.iso(t.ack.packet.at) : null,
       flight: t.flight,
       reply: r ? { code: r.code, text: r.lines.join('\n'), at: clock.iso(r.at), latencyMs: ms(r.at - t.sentAt) } : null,
+      ...(cmd.replyLost ? { replyLostInCapture: true } : {}),
     };
   });
   const gaps = [
@@ -59,7 +60,7 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
         answered: x.answered,
         replyBoundary: x.replyBoundary,
         ack: x.ack
-          ? { at: clock.iso(x.ack.packet.at), delayMs: ms(x.ack.packet.at - x.flight.firstAt), frame: x.ack.packet.frame, ttl: x.ack.packet.ttl, ipId: x.ack.packet.ipId, window: x.ack.packet.window }
+          ? { at: clock.iso(x.ack.packet.at), delayMs: ms(x.ack.packet.at - x.flight.firstAt), frame: x.ack.packet.frame, input: x.ack.packet.input, ttl: x.ack.packet.ttl, ipId: x.ack.packet.ipId, window: x.ack.packet.window }
           : null,
       })),
     transactions: s.transactions.map((t) => ({

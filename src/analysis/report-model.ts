@@ -41,6 +41,8 @@ export interface CommandJson {
   ackedAt: string | null;
   flight: number;
   reply: ReplyJson | null;
+  /** Present (true) when the reply, if any, fell into bytes the capture lost: unknown rather than "never came". */
+  replyLostInCapture?: boolean;
 }
 
 export interface FlightJson {
@@ -60,7 +62,9 @@ export interface AckJson {
   at: string;
   /** ms from the flight's first byte to this ACK. */
   delayMs: number;
+  /** Frame number within its input file (Wireshark's numbering), and which input (index into `inputs`). */
   frame: number;
+  input: number;
   ttl: number;
   ipId: number | null;
   window: number;

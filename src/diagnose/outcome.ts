@@ -4,7 +4,10 @@ import type { RuleContext } from './context.js';
 /** How the connection ended for the mail it carried. */
 export function connectionOutcome(ctx: RuleContext): Outcome {
   const s = ctx.facts.session;
+  if (s.serverSpeaksPlaintext) return 'aborted'; // TLS offered to a plaintext server: nothing could be sent
   if (s.tls) return 'encrypted';
+  const c0 = ctx.facts.connection;
+  if (c0.serverHalf.packetCount === 0 && c0.clientHalf.dataPackets > 0) return 'incomplete'; // the server side was not captured
   if (!s.looksLikeSmtp()) return 'not-smtp';
   const txs = s.transactions;
   if (txs.some((t) => t.outcome === 'delivered')) return 'delivered';

@@ -13,6 +13,10 @@ export interface ParsedCommand {
 }
 
 export function parseCommandLine(text: string): ParsedCommand {
+  // A line whose first word is not text (binary junk from a bot, a stray TLS record) has no verb worth printing;
+  // odd bytes in the argument are kept (and escaped when shown).
+  const firstWord = /^[^ ]*/.exec(text)![0];
+  if (/[^\x20-\x7e\t]/.test(firstWord)) return { verb: '(binary)', argument: `${text.length} bytes` };
   const sp = text.indexOf(' ');
   const word = sp < 0 ? text : text.slice(0, sp);
   const upper = word.toUpperCase();

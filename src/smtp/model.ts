@@ -25,6 +25,8 @@ export interface Command {
   /** When the line's first byte reached the capture point (the delivering segment). */
   at: Instant;
   reply: Reply | null;
+  /** Its reply, if any, fell into bytes the capture does not hold (a server-side gap): unknown, not "never came". */
+  replyLost?: boolean;
   /** Intermediate replies (AUTH 334 challenges). */
   interim: Reply[];
   /** For the body end: the message size in bytes; for BDAT: the chunk size. */

@@ -27,7 +27,7 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   maxCommands: 100_000,
 };
 
-type ClientMode = 'command' | 'body' | 'bdat' | 'auth-response' | 'encrypted';
+type ClientMode = 'command' | 'body' | 'bdat' | 'auth-response' | 'tls-pending' | 'encrypted';
 
 interface Held {
   bytes: Buffer | null;
@@ -128,13 +128,18 @@ export class SmtpSession {
   finish(): void {
     // Bytes still held behind an unanswered DATA/STARTTLS/AUTH: a live server would read them as commands.
     if (this.pausedFor) {
+      const waiting = this.pausedFor;
       const held = this.held;
       this.pausedFor = null;
       this.held = [];
       this.heldBytes = 0;
+      // Unless they hold a whole message body ending in a lone "." (the 354 was not captured, or the client did not
+      // wait for it): then they are that body.
+      if (waiting.verb === 'DATA' && holdsBodyEnd(held)) this.startBody(waiting.offset + waiting.length);
       for (const h of held) this.replay(h);
     }
     this.replies.flush();
+    if (this.mode === 'tls-pending') this.tls = { at: this.tlsPendingAt, implicit: false };
     for (const t of this.transactions) settleOutcome(t);
     if (this.body && this.current) this.current.dataBytes = this.body.bytes;
   }
@@ -166,6 +171,10 @@ export class SmtpSession {
     let pos = from;
     while (pos < bytes.length) {
       if (this.mode === 'encrypted') return;
+      if (this.mode === 'tls-pending') {
+        this.tlsOrPlaintext(bytes.subarray(pos), at);
+        continue;
+      }
       if (this.pausedFor) {
         this.hold({ bytes: Buffer.from(bytes.subarray(pos)), offset: offset + pos, length: bytes.length - pos, at });
         return;
@@ -367,7 +376,12 @@ export class SmtpSession {
 
   private serverData(bytes: Buffer, offset: number, at: Instant): void {
     this.serverBytes += bytes.length;
-    if (this.mode === 'encrypted' && this.tls) return;
+    if (!this.sawServerData && this.tls?.implicit && looksLikeReplyStart(bytes)) {
+      // The client opened with TLS (implicit TLS, port 465) and the server answered in plaintext SMTP.
+      this.serverSpeaksPlaintext = true;
+      this.anomalies.push({ kind: 'tls-mismatch', offset, at, detail: 'the client opened with a TLS handshake (implicit TLS, as on port 465) but the server answered in plaintext SMTP: one side is configured for the wrong mode' });
+    }
+    if (this.mode === 'encrypted' && this.tls && !this.serverSpeaksPlaintext) return;
     if (!this.sawServerData) {
       this.sawServerData = true;
       if (looksLikeTlsHandshake(bytes) && !this.banner) {
@@ -389,6 +403,14 @@ export class SmtpSession {
     if (this.tls) return;
     this.replies.gap();
     this.alignmentUncertain = true;
+    // Replies to the commands waiting now may be in the missing bytes: we cannot tell which, so none of them is paired
+    // with a later reply (as Zeek does after a content gap) and none is called unanswered.
+    for (const c of this.awaiting) c.replyLost = true;
+    this.awaiting.length = 0;
+    if (this.pausedFor) {
+      this.synchronized = false;
+      this.resume();
+    }
     this.anomalies.push({ kind: 'server-gap', offset, at: 0, detail: `${length} bytes of server replies missing from the capture` });
   }
 
@@ -425,11 +447,30 @@ export class SmtpSession {
     return text === '*' || (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && !isKnownVerb(text.toUpperCase()));
   }
 
+  /** Set when the client's TLS handshake was answered by a plaintext server (see serverData). */
+  serverSpeaksPlaintext = false;
+  /** The dialogue went on in plaintext after a 220 to STARTTLS (a decrypted capture). */
+  plaintextAfterStarttls = false;
+  private tlsPendingAt: Instant = 0;
+
+  /** First client bytes after a 220 to STARTTLS: a TLS record (encrypted from here) or plaintext commands. */
+  private tlsOrPlaintext(bytes: Buffer, at: Instant): void {
+    if (looksLikeTlsHandshake(bytes)) {
+      this.tls = { at: this.tlsPendingAt, implicit: false };
+      this.mode = 'encrypted';
+      this.held = [];
+      return;
+    }
+    this.mode = 'command';
+    this.plaintextAfterStarttls = true;
+    this.anomalies.push({ kind: 'plaintext-after-starttls', offset: 0, at, detail: 'after the 220 to STARTTLS the dialogue goes on in plaintext: this capture was decrypted (or written by a TLS-inspecting device)' });
+  }
+
   /** Commands a later reply proved were never answered (see realign). */
   readonly skipped: Command[] = [];
 
   private dispatch(reply: Reply): void {
-    if (this.tls) return;
+    if (this.tls && !this.serverSpeaksPlaintext) return;
     if (!this.bannerSettled) {
       this.bannerSettled = true;
       const head = this.awaiting[0];
@@ -461,11 +502,9 @@ export class SmtpSession {
     if (this.pausedFor !== head) return;
     if (head.verb === 'DATA' && reply.code === 354) this.startBody(head.offset + head.length);
     if (head.verb === 'STARTTLS' && reply.code === 220) {
-      this.tls = { at: reply.at, implicit: false };
-      this.mode = 'encrypted';
-      this.pausedFor = null;
-      this.held = [];
-      return;
+      // Normally TLS follows; a capture written by a TLS-inspecting device (or decrypted) shows plaintext instead.
+      this.mode = 'tls-pending';
+      this.tlsPendingAt = reply.at;
     }
     this.resume();
   }
@@ -486,4 +525,14 @@ function newTransaction(mail: Command): Transaction {
 /** A TLS record header of type handshake (22) and version 3.x (RFC 8446 §5.1). */
 function looksLikeTlsHandshake(b: Buffer): boolean {
   return b.length >= 3 && b[0] === 0x16 && b[1] === 0x03 && b[2]! <= 0x04;
+}
+
+function looksLikeReplyStart(b: Buffer): boolean {
+  return /^[2-5]\d\d[ \-\r]/.test(b.subarray(0, 4).toString('latin1'));
+}
+
+/** Do the held client bytes contain a line holding only "." (the end of a message body)? */
+function holdsBodyEnd(held: { bytes: Buffer | null }[]): boolean {
+  const text = Buffer.concat(held.map((h) => h.bytes ?? Buffer.alloc(0))).toString('latin1');
+  return /(^|\n)\.\r?\n/.test(text);
 }

@@ -39,7 +39,7 @@ export function findStall(ctx: RuleContext): Stall | null {
   const skipped = new Set(session.skipped);
   for (const flight of f.flights) {
     const timed = flight.commands;
-    const waiting = timed.filter((t) => t.command.reply === null && t.command.verb !== 'QUIT');
+    const waiting = timed.filter((t) => t.command.reply === null && !t.command.replyLost && t.command.verb !== 'QUIT');
     // Replies that came only after the client's next flight are "late": the client had moved on (or given up).
     const nextFlight = f.connection.clientHalf.flights[flight.flight.index + 1];
     // A command is late only if it was complete before the client moved on and no reply at all (not even an AUTH 334)
