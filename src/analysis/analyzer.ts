@@ -48,12 +48,23 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
   const tracker = new ConnectionTracker(
     {
       listenerFor(c) {
-        const s = new SmtpSession(c.roleSource !== 'port', sessionLimits);
-        sessions.set(c, s);
-        return { client: s.client, server: s.server };
+        // The SMTP session is made on the first byte of payload, not at the SYN: a SYN flood's half-open connections
+        // then cost only their TCP state.
+        let made: SmtpSession | null = null;
+        const session = () => {
+          if (!made) {
+            made = new SmtpSession(c.roleSource !== 'port', sessionLimits);
+            sessions.set(c, made);
+          }
+          return made;
+        };
+        return {
+          client: { data: (b, o, t) => session().client.data(b, o, t), gap: (o, n, r) => session().client.gap(o, n, r) },
+          server: { data: (b, o, t) => session().server.data(b, o, t), gap: (o, n, r) => session().server.gap(o, n, r) },
+        };
       },
       finished(c, why) {
-        const session = sessions.get(c)!;
+        const session = sessions.get(c) ?? new SmtpSession(c.roleSource !== 'port', sessionLimits);
         sessions.delete(c);
         session.finish();
         const onSmtpPort = smtpPorts.has(c.server.port);

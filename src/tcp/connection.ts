@@ -30,8 +30,9 @@ export interface ConnectionListener {
 
 /** Both halves of one TCP connection, keyed by its 4-tuple, with the facts of its handshake and close. */
 export class Connection {
-  readonly clientHalf: HalfStream;
-  readonly serverHalf: HalfStream;
+  // Each half is made when first needed: a SYN flood's half-open connections never make the server's.
+  private client_: HalfStream | null = null;
+  private server_: HalfStream | null = null;
   readonly handshake: Handshake = { synAt: null, synRetransmissions: 0, synAckAt: null, ackAt: null };
   lastAt: Instant;
   closedAt: Instant | null = null;
@@ -43,13 +44,30 @@ export class Connection {
     readonly server: Endpoint,
     readonly roleSource: RoleSource,
     readonly firstAt: Instant,
-    limits: ReassemblyLimits,
+    private readonly limits: ReassemblyLimits,
     listenerFor: (c: Connection) => ConnectionListener,
   ) {
     this.lastAt = firstAt;
     this.listener = listenerFor(this);
-    this.clientHalf = new HalfStream(this.listener.client, limits);
-    this.serverHalf = new HalfStream(this.listener.server, limits);
+  }
+
+  get clientHalf(): HalfStream {
+    return (this.client_ ??= new HalfStream(this.listener.client, this.limits));
+  }
+
+  get serverHalf(): HalfStream {
+    return (this.server_ ??= new HalfStream(this.listener.server, this.limits));
+  }
+
+  /** Whether either side has sent payload (without making a half that does not exist yet). */
+  carriedData(): boolean {
+    return (this.client_?.dataPackets ?? 0) > 0 || (this.server_?.dataPackets ?? 0) > 0;
+  }
+
+  /** Whether the given side has sent a FIN (without making its half). */
+  finSent(side: 'client' | 'server'): boolean {
+    const h = side === 'client' ? this.client_ : this.server_;
+    return h !== null && h.finOffset !== null;
   }
 
   /** Handshake RTT as seen from the capture point: SYN → SYN/ACK → ACK. */

@@ -22,7 +22,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   idleTimeoutNs: 30 * 60e9,
   emptyTimeoutNs: 120e9,
   lingerNs: 60e9,
-  maxOpenConnections: 200_000,
+  maxOpenConnections: 50_000,
   maxBufferedBytes: 4 << 20,
   maxPacketFacts: 50_000,
   serverPorts: new Set([25, 465, 587, 2525]),
@@ -132,7 +132,6 @@ export class ConnectionTracker {
 
   private apply(c: Connection, p: TcpPacket, at: Instant, fromClient: boolean): void {
     const sender = fromClient ? c.clientHalf : c.serverHalf;
-    const receiver = fromClient ? c.serverHalf : c.clientHalf;
     const flags = p.flags;
     const opts = p.options.length ? parseTcpOptions(p.options) : null;
     const fact: PacketFact = {
@@ -153,12 +152,12 @@ export class ConnectionTracker {
     this.handshake(c, flags, at, fromClient);
     // The ACK first: it may prove a hole in the other direction lost, releasing bytes that came before this
     // packet's own payload (a reply must not overtake the command it answers).
-    if (flags & ACK) fact.ackOffset = receiver.acknowledged(p.ack, fact);
+    if (flags & ACK) fact.ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledged(p.ack, fact);
     fact.offset = sender.sent(p, at) ?? 0;
-    if (p.payloadLength > 0) receiver.peerSentData();
+    if (p.payloadLength > 0) (fromClient ? c.serverHalf : c.clientHalf).peerSentData();
     sender.recordPacket(fact);
     c.lastAt = at;
-    if (c.closedAt === null && ((flags & RST) || (c.clientHalf.finOffset !== null && c.serverHalf.finOffset !== null))) {
+    if (c.closedAt === null && ((flags & RST) || (c.finSent('client') && c.finSent('server')))) {
       c.closedAt = at;
     }
   }
@@ -179,7 +178,7 @@ export class ConnectionTracker {
       const idle = now - c.lastAt;
       if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(key, c, 'closed');
       else if (idle > o.idleTimeoutNs) this.finish(key, c, 'idle');
-      else if (idle > o.emptyTimeoutNs && c.clientHalf.dataPackets === 0 && c.serverHalf.dataPackets === 0) this.finish(key, c, 'idle');
+      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(key, c, 'idle');
     }
   }
 
@@ -189,7 +188,7 @@ export class ConnectionTracker {
     if (first.done) return;
     const [key, c] = first.value;
     this.evicted++;
-    if (c.clientHalf.dataPackets > 0 || c.serverHalf.dataPackets > 0) this.evictedWithData++;
+    if (c.carriedData()) this.evictedWithData++;
     this.finish(key, c, 'evicted');
   }
 
