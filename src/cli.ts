@@ -96,7 +96,7 @@ async function main(): Promise<number> {
     .option('redact', { type: 'boolean', default: false, describe: 'mask the local part of every address and hide subjects (credentials are never shown anyway)' })
     .option('extract', { type: 'string', describe: 'write each stalled flight\'s exact client bytes (flight-<conn>-<flight>.bin) and a replay recipe into DIR' })
     .option('smtp-ports', { type: 'string', describe: 'comma-separated ports treated as SMTP (default 25,465,587,2525; others are found from the dialogue)' })
-    .option('max-connections', { type: 'number', describe: 'most connections open at once (default 50000)' })
+    .option('max-connections', { type: 'number', describe: 'most connections open at once (default 20000)' })
     .option('idle-timeout', { type: 'number', describe: 'seconds without packets after which a connection is finished (default 1800)' })
     .option('max-buffered-bytes', { type: 'number', describe: 'out-of-order bytes held per direction while waiting for a missing segment (default 4194304)' })
     .option('max-line-length', { type: 'number', describe: 'characters kept of one SMTP line; longer lines are cut and counted (default 4096)' })
