@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyze } from './analysis/analyzer.js';
-import type { ReportJson } from './analysis/report-model.js';
+import type { ConnectionJson, ReportJson } from './analysis/report-model.js';
 import { TOOL_NAME, TOOL_VERSION } from './analysis/version.js';
 import { extractFlights } from './extract/extract.js';
 import { renderHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
+import { JsonConnectionSpool } from './report/json-spool.js';
+import { summaryOnly } from './report/summary-only.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { ReportDocument } from './report/overview.js';
 import { ProgressBar } from './report/progress.js';
@@ -131,10 +133,31 @@ async function main(): Promise<number> {
   };
   if (argv.extract !== undefined && files.includes('-')) fail('--extract reads the capture a second time, so it cannot read stdin: save the capture to a file');
 
+  const format: Format = (argv.format as Format | undefined) ?? inferFormat(argv.output) ?? 'text';
+  // Without a selection, redaction or extraction the report streams: JSON goes through a scratch file, and the human
+  // formats keep clean connections as their summary row only. Memory then follows the open connections, not the file.
+  const plain = !hasSelection(selection) && !argv.redact && argv.extract === undefined;
+  const spool = plain && format === 'json' ? new JsonConnectionSpool() : null;
+  let problems = false;
+  const onConnection = plain
+    ? (c: ConnectionJson): ConnectionJson | null => {
+        if (c.diagnosis !== 'none') problems = true;
+        if (spool) {
+          spool.add(c);
+          return null;
+        }
+        return c.diagnosis === 'none' && !argv.verbose ? summaryOnly(c) : c;
+      }
+    : undefined;
+
   const progress = argv.progress ? new ProgressBar(process.stderr, totalSize(files)) : null;
-  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onProgress: progress ? (n) => progress.update(n) : undefined });
+  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, onProgress: progress ? (n) => progress.update(n) : undefined });
   progress?.done();
   for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
+  if (spool) {
+    writeSpooled(spool, full, argv.output);
+    return errors.length ? EXIT_FAULT : problems ? EXIT_PROBLEM : EXIT_OK;
+  }
 
   const selected = selectConnections(full, selection);
   const messageView = isMessageSelection(selection) ? buildMessageView(selected, selection) : null;
@@ -151,7 +174,6 @@ async function main(): Promise<number> {
     for (const line of written.notes) process.stderr.write(`${TOOL_NAME}: ${line}\n`);
   }
 
-  const format: Format = (argv.format as Format | undefined) ?? inferFormat(argv.output) ?? 'text';
   const toTerminal = !argv.output;
   const style = toTerminal ? chooseStyle(process.stdout, process.env, !argv.color) : PLAIN;
   const rendered = render(format, doc, { style, verbose: argv.verbose, width: process.stdout.columns });
@@ -200,6 +222,27 @@ function describeSelection(args: string[], redactor: Redactor | null): string | 
   if (!parts.length) return null;
   const text = parts.join(' ');
   return redactor ? redactor.text(text) : text;
+}
+
+function hasSelection(s: Selection): boolean {
+  return Object.values(s).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== false));
+}
+
+function writeSpooled(spool: JsonConnectionSpool, report: ReportJson, output: string | undefined): void {
+  let fd = 1;
+  if (output) {
+    try {
+      fd = openSync(output, 'w');
+    } catch (e) {
+      spool.dispose();
+      fail(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  try {
+    spool.writeTo(fd, report);
+  } finally {
+    if (fd !== 1) closeSync(fd);
+  }
 }
 
 function hasProblem(r: ReportJson): boolean {

@@ -5,7 +5,7 @@ import { decodeFrame } from '../decode/ip-tcp.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
 import { computeFacts } from '../diagnose/facts.js';
 import { diagnoseConnection } from '../diagnose/engine.js';
-import { correlateFlights } from '../diagnose/rules/flight-size-threshold.js';
+import { correlateFlights, flightSummary, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 import { SmtpSession, DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import { ConnectionTracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
@@ -21,6 +21,9 @@ export interface AnalyzeOptions {
   session?: Partial<SessionLimits>;
   /** Ports treated as SMTP even before the dialogue shows it (default 25, 465, 587, 2525). */
   smtpPorts?: number[];
+  /** Streaming: each connection's JSON is handed here as soon as it is diagnosed, and what it returns is what the
+   * report keeps (null: nothing). Memory then stays bounded by the connections open at once, not by the file. */
+  onConnection?: (c: ConnectionJson) => ConnectionJson | null;
   /** Called with bytes read so far (for a progress bar). */
   onProgress?: (bytesRead: number) => void;
 }
@@ -41,6 +44,8 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
   const accounting = inputs.map(() => ({ tcp: 0 }) as Record<string, number>);
   const sessions = new Map<Connection, SmtpSession>();
   const connections: ConnectionJson[] = [];
+  /** Just what the cross-connection rule needs, kept for every connection even when the report streams. */
+  const flightSummaries: FlightSummary[] = [];
   let otherTcp = 0;
   const limitLog = new LimitLog();
   let clock: Clock | null = null;
@@ -78,7 +83,10 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
         const facts = computeFacts(c, session);
         const verdict = diagnoseConnection(facts, why, clock);
         verdict.findings.push(...retransmissionMismatchFindings(c), ...limitFindings(hits));
-        connections.push(buildConnectionJson(facts, verdict, clock!));
+        const json = buildConnectionJson(facts, verdict, clock!);
+        flightSummaries.push(flightSummary(json));
+        const kept = options.onConnection ? options.onConnection(json) : json;
+        if (kept) connections.push(kept);
       },
     },
     trackerOptions,
@@ -137,7 +145,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       inputs: inputJson,
       connections,
-      capture: { findings: correlateFlights(connections), otherTcpConnections: otherTcp, limits },
+      capture: { findings: correlateFlights(flightSummaries), otherTcpConnections: otherTcp, limits },
     },
     errors,
   };

@@ -21,12 +21,20 @@ async function main(): Promise<void> {
     await readFrames([new CaptureInput(file, 0)], () => packets++);
   }
   else if (task === 'analyze') {
-    const { report, errors } = await analyze([file]);
+    // As the CLI runs without a selection: each connection is handed on as it is diagnosed, not held.
+    const counts: Record<string, number> = {};
+    let n = 0;
+    const { report, errors } = await analyze([file], {
+      onConnection: (c) => {
+        n++;
+        counts[c.diagnosis] = (counts[c.diagnosis] ?? 0) + 1;
+        return null;
+      },
+    });
     if (errors.length) throw new Error(errors[0]!.message);
     packets = report.inputs[0]!.packets;
-    connections = report.connections.length;
-    diagnosed = {};
-    for (const c of report.connections) diagnosed[c.diagnosis] = (diagnosed[c.diagnosis] ?? 0) + 1;
+    connections = n;
+    diagnosed = counts;
   } else throw new Error(`unknown task ${task}`);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);

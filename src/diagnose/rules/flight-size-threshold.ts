@@ -3,6 +3,13 @@ import type { ConnectionJson, FindingJson } from '../../analysis/report-model.js
 /** Block sizes at which middleboxes have been seen to cut streams [anchors §0, §10 item 5]. */
 const BLOCKS = [512, 1024, 256, 2048];
 
+/** A connection's pipelined flights, reduced to what the size comparison reads. */
+export type FlightSummary = { id: number; flights: Pick<ConnectionJson['flights'][number], 'commands' | 'length' | 'offset' | 'replyBoundary'>[] };
+
+export function flightSummary(c: ConnectionJson): FlightSummary {
+  return { id: c.id, flights: c.flights.filter((f) => f.commands >= 2).map((f) => ({ commands: f.commands, length: f.length, offset: f.offset, replyBoundary: f.replyBoundary })) };
+}
+
 interface SizedFlight {
   connection: number;
   size: number;
@@ -11,7 +18,7 @@ interface SizedFlight {
 
 /** Across all connections: do pipelined flights stall by size? This is the experiment the incident's investigator ran by
  * hand (512 worked, 513 failed, 514 worked, 1025 answered only its first 512 bytes). */
-export function correlateFlights(connections: ConnectionJson[]): FindingJson[] {
+export function correlateFlights(connections: FlightSummary[]): FindingJson[] {
   const flights: SizedFlight[] = [];
   for (const c of connections) {
     for (const f of c.flights) {
