@@ -16,6 +16,7 @@ describe('the incident: a pipelined envelope ACKed by an intercepting proxy and 
     expect(c.diagnosis).toBe('middlebox-blackhole');
     expect(c.middlebox?.kind).toBe('split-proxy');
     expect(c.middlebox!.confidence).toBeGreaterThanOrEqual(0.7);
+    expect(c.diagnosisConfidence).toBeGreaterThanOrEqual(0.75);
     const f = stalled(c);
     expect(f.length).toBe(513);
     expect(f.answered).toBe(0);
@@ -133,11 +134,14 @@ describe('look-alikes are not blamed on a middlebox', () => {
     const c = await only('crafted/one-direction-only.pcap');
     expect(c.diagnosis).toBe('capture-loss');
     expect(c.summary).toMatch(/Only one direction/);
+    expect(c.diagnosisConfidence).toBe(0.95);
   });
 
   it('from the server side, a flight cut upstream shows as a client abort in the middle of a line', async () => {
     const c = await only('lab/proxy-bug512-1025-server.pcap');
     expect(c.diagnosis).toBe('client-abort');
+    // Nothing in a server-side capture explains the abort: the verdict says so by its confidence.
+    expect(c.diagnosisConfidence).toBeLessThanOrEqual(0.6);
     expect(c.summary).toMatch(/paused 8\.\d+ s in the middle of the line "RCPT TO:<rcpt07/);
     expect(c.summary).toMatch(/TTL 255/);
   });

@@ -45,6 +45,7 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     },
     outcome: v.outcome,
     diagnosis: v.diagnosis,
+    diagnosisConfidence: v.confidence,
     middlebox: v.middlebox,
     summary: v.summary,
     banner: s.banner ? { code: s.banner.code, text: s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,

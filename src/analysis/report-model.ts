@@ -93,6 +93,8 @@ export interface ConnectionJson {
   handshake?: { synAt: string | null; synAckAt: string | null; ackAt: string | null; synAckTtl: number | null };
   outcome: Outcome;
   diagnosis: Diagnosis;
+  /** How sure the engine is of `diagnosis`, 0..1 (lowered where the capture is incomplete or reordered). */
+  diagnosisConfidence: number;
   middlebox: null | { kind: MiddleboxKind; confidence: number; evidence: string[] };
   summary: string;
   banner: null | { code: number; text: string; at: string };

@@ -41,6 +41,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
 
   if (loss?.missingSide) {
     diagnosis = 'capture-loss';
+    confidence = 0.95;
     summary = `Only one direction of this connection was captured (the ${loss.missingSide}'s packets are missing), so no verdict on replies or ACKs can be given; capture on the other side or without a direction filter.`;
   } else if (stall && loss) {
     // Precision first: with bytes missing from the capture, an apparent stall may be a reply the capture dropped.
@@ -51,19 +52,23 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
     ({ diagnosis, summary, confidence } = judgeStall(ctx, stall, split, slow.length > 0));
   } else if (reset?.forged) {
     diagnosis = 'middlebox-reset';
+    confidence = Math.min(0.9, 0.5 + 0.2 * reset.reasons.length);
     ctx.middleboxes.push({ kind: 'reset-injection', confidence: Math.min(0.9, 0.5 + 0.2 * reset.reasons.length), evidence: reset.reasons });
     summary = `The connection was reset by something on the path, not by the ${reset.side}: ${reset.reasons[0]}. Look for a firewall or IPS that injects resets (e.g. on a content match).`;
   } else if (reset?.midDialogue) {
     diagnosis = 'peer-reset';
+    confidence = 0.7;
     summary = `The ${reset.side} reset the connection in the middle of the dialogue, and the RST matches its other packets (TTL, IP ID): look at the ${reset.side}'s logs.`;
   } else if (slow.length) {
     diagnosis = 'slow-server';
+    confidence = 0.85;
     const worst = slow.reduce((a, b) => (b.serviceTime > a.serviceTime ? b : a));
     summary = `The server answered slowly: ${worst.command.command.verb} took ${humanDuration(worst.serviceTime)}${slow.length > 1 ? ` (${slow.length} slow replies, ${humanDuration(slow.reduce((n, s) => n + s.serviceTime, 0))} in all)` : ''}; the dialogue still completed.`;
   } else {
     const abort = detectClientAbort(ctx);
     if (abort) {
       diagnosis = 'client-abort';
+      confidence = 0.6; // nothing here explains the abort; the cause is elsewhere
       summary = abort;
     } else if (pathLoss) {
       diagnosis = 'path-loss';
@@ -95,8 +100,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
   if (diagnosis === 'none') summary = healthySummary(ctx, outcome, middlebox);
   for (const f of ctx.findings) f.confidence = round(f.confidence);
   addFinding(ctx, { kind: 'vantage', severity: 'info', confidence: vantage === 'unknown' ? 0.3 : 0.7, message: `Capture point: ${vantage} (${vantageReason}).`, evidence: { vantage } });
-  void confidence;
-  return { vantage, outcome, diagnosis, middlebox, summary, findings: ctx.findings };
+  return { vantage, outcome, diagnosis, confidence: round(confidence), middlebox, summary, findings: ctx.findings };
 }
 
 function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null, slowSeen: boolean): { diagnosis: Diagnosis; summary: string; confidence: number } {

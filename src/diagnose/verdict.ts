@@ -14,6 +14,8 @@ export interface Verdict {
   vantage: Vantage;
   outcome: Outcome;
   diagnosis: Diagnosis;
+  /** How sure the engine is of `diagnosis` (0..1), lowered where the capture itself is in doubt. */
+  confidence: number;
   middlebox: Middlebox | null;
   summary: string;
   findings: Finding[];
