@@ -2,7 +2,6 @@ import type { Command } from '../smtp/model.js';
 import type { SmtpSession } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import type { AckAdvance, Flight, Instant, PacketFact } from '../tcp/facts.js';
-import { KIND_ACK, KIND_DATA } from '../tcp/packet-log.js';
 
 /** A command with the TCP facts of its bytes. */
 export interface TimedCommand {
@@ -96,25 +95,15 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
   });
   const s = connection.serverHalf;
   const quit = session.commands.find((x) => x.verb === 'QUIT') ?? null;
-  let serverData: PacketFact[] | undefined;
-  let serverPureAcks: PacketFact[] | undefined;
-  let clientData: PacketFact[] | undefined;
   return {
     connection,
     session,
     rtt: connection.handshakeRtt(),
     commands,
     flights,
-    // Made when a rule first reads them: most connections need none of these lists.
-    get serverData() {
-      return (serverData ??= s.packets.ofKind(KIND_DATA));
-    },
-    get serverPureAcks() {
-      return (serverPureAcks ??= s.packets.ofKind(KIND_ACK));
-    },
-    get clientData() {
-      return (clientData ??= c.packets.ofKind(KIND_DATA));
-    },
+    serverData: s.packets.filter((p) => p.kind === 'data'),
+    serverPureAcks: s.packets.filter((p) => p.kind === 'ack'),
+    clientData: c.packets.filter((p) => p.kind === 'data'),
     end: {
       clientFinAt: c.finAt,
       serverFinAt: s.finAt,
