@@ -10,7 +10,7 @@ import { detectClientAbort } from './rules/client-abort.js';
 import { summariseAnomalies } from './rules/protocol-anomalies.js';
 import { judgeResets } from './rules/resets.js';
 import { measureLoss } from './rules/retransmissions.js';
-import { findSlowReplies } from './rules/slow-replies.js';
+import { findSlowReplies, type SlowReply } from './rules/slow-replies.js';
 import { detectSmtpInspection } from './rules/smtp-inspection.js';
 import { detectSplit, type SplitEvidence } from './rules/split-proxy.js';
 import { findStall, type Stall } from './rules/stall.js';
@@ -49,7 +49,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
     diagnosis = 'capture-loss';
     summary = `${stallSentence(ctx, stall)} But ${lossWords(loss)}, so the missing replies may simply not have been recorded: verdict withheld; capture again (closer to the endpoints, with -s 0).`;
   } else if (stall) {
-    ({ diagnosis, summary, confidence } = judgeStall(ctx, stall, split, slow.length > 0));
+    ({ diagnosis, summary, confidence } = judgeStall(ctx, stall, split, slow));
   } else if (reset?.forged) {
     diagnosis = 'middlebox-reset';
     confidence = Math.min(0.9, 0.5 + 0.2 * reset.reasons.length);
@@ -103,7 +103,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
   return { vantage, outcome, diagnosis, confidence: round(confidence), middlebox, summary, findings: ctx.findings };
 }
 
-function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null, slowSeen: boolean): { diagnosis: Diagnosis; summary: string; confidence: number } {
+function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null, slow: SlowReply[]): { diagnosis: Diagnosis; summary: string; confidence: number } {
   describeStall(ctx, stall);
   const what = stallSentence(ctx, stall);
   if (ctx.vantage === 'server') {
@@ -140,8 +140,15 @@ function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null,
     return { diagnosis: 'middlebox-blackhole', summary: `${what} ${evidence[0]}: something between client and server acknowledged the data and lost it.`, confidence: 0.65 };
   }
   if (stall.answered.length || stall.lateReply) {
-    if (slowSeen) {
-      return { diagnosis: 'slow-server', summary: `${what} The server was answering, but slowly (see the slow replies): its per-command delays added up past the client's patience.`, confidence: 0.8 };
+    if (slow.length) {
+      const delays = slow.map((x) => `${x.command.command.verb} ${humanDuration(x.serviceTime)}`).slice(0, 6).join(', ');
+      const sum = humanDuration(slow.reduce((n, x) => n + x.serviceTime, 0));
+      const gaveUp = stall.gaveUpAt !== null ? `; the client gave up after ${humanDuration(stall.waited)}` : '';
+      return {
+        diagnosis: 'slow-server',
+        summary: `${what} The server was answering, but slowly: ${delays}${slow.length > 6 ? ', …' : ''} (together ${sum})${gaveUp}, while RFC 5321 §4.5.3.2 asks a client to wait at least ${humanDuration(stall.timer.ns)} (${stall.timer.name.split(':')[0]}) — look at the server's per-command delays (callouts, DNS, greylisting, content checks) or raise the client's timeout.`,
+        confidence: 0.8,
+      };
     }
     return {
       diagnosis: 'client-timeout',

@@ -24,7 +24,7 @@ export function judgeAckOrigin(ctx: RuleContext, stall: Stall): { mismatches: st
       const a = ttlClass(ack.ttl);
       const r = ttlClass(cmp.ttl.reference[0]!);
       mismatches.push(`its TTL is ${ack.ttl} (initial ${a.initial}, ${a.hops} hops) while the server's replies arrive with TTL ${cmp.ttl.reference[0]} (initial ${r.initial}, ${r.hops} hops)`);
-    } else if (cmp.ttl.fits) matches.push(`same TTL (${ack.ttl}) as the replies`);
+    } else if (cmp.ttl.fits) matches.push(`the same TTL ${ack.ttl} as the replies`);
     if (cmp.ipId.fits === false) {
       mismatches.push(`its IP ID ${cmp.ipId.packet} is outside the server's IP ID sequence (${cmp.ipId.before ?? '–'} before, ${cmp.ipId.after ?? '–'} after)`);
     } else if (cmp.ipId.fits) matches.push(`its IP ID ${cmp.ipId.packet} continues the replies' IP ID counter (${cmp.ipId.before ?? '–'} → ${cmp.ipId.after ?? '–'})`);

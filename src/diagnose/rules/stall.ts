@@ -93,7 +93,7 @@ function giveUp(ctx: RuleContext, flight: FlightFacts): { at: Instant | null; by
   const candidates: [Instant, string][] = [];
   if (next) {
     const cmd = f.commands.find((t) => t.flight === next.index);
-    candidates.push([next.firstAt, cmd ? `sent ${cmd.command.verb}` : 'sent more data']);
+    candidates.push([next.firstAt, cmd ? `sent ${cmd.command.verb}` : `sent ${next.end - next.start} more bytes`]);
   }
   if (c.finAt !== null && c.finAt >= flight.flight.firstAt) candidates.push([c.finAt, 'closed the connection (FIN)']);
   if (c.rstAt !== null && c.rstAt >= flight.flight.firstAt) candidates.push([c.rstAt, 'reset the connection (RST)']);
