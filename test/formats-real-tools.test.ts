@@ -82,11 +82,8 @@ describe('tcpdump -G rotation: one session in three files', () => {
     expect(c.findings.map((f) => f.kind)).not.toContainEqual(expect.stringMatching(/stall|middlebox|forged|blackhole/));
   });
 
-  // Known bug: a connection still open at the end of the capture, cut inside the message body (DATA answered 354,
-  // no end-of-data yet), is reported `aborted`: settleOutcome (src/smtp/transaction-outcome.ts) calls an answered
-  // transaction without end-of-data 'aborted', and connectionOutcome (src/diagnose/outcome.ts) maps only 'incomplete'
-  // and 'timeout' to 'incomplete' when the connection is still open. Flip to `it` when fixed (this passes while it fails).
-  (has(ROTATED[0]!) ? it.fails : it.skip)('the first file alone is reported incomplete (the capture ends while the connection is open)', () => {
+  // Cut inside the message body (DATA answered 354, no end of data yet) while the connection is still open.
+  (has(ROTATED[0]!) ? it : it.skip)('the first file alone is reported incomplete (the capture ends while the connection is open)', () => {
     const { report } = analyse([ROTATED[0]!]);
     expect(report.connections[0]!.outcome).toBe('incomplete');
   });

@@ -16,7 +16,8 @@ export function connectionOutcome(ctx: RuleContext): Outcome {
   // Open only if nobody closed: a client FIN after giving up ends the dialogue even if the server never closed.
   const stillOpen = ctx.finishedBy === 'end-of-capture' && [c.clientHalf, c.serverHalf].every((h) => h.finAt === null && h.rstAt === null);
   if (last) {
-    if (last.outcome === 'incomplete') return stillOpen ? 'incomplete' : 'aborted';
+    if (stillOpen && (last.outcome === 'incomplete' || last.outcome === 'aborted')) return 'incomplete';
+    if (last.outcome === 'incomplete') return 'aborted';
     if (last.outcome === 'timeout' && stillOpen) return 'incomplete';
     return last.outcome;
   }

@@ -30,5 +30,7 @@ export function settleOutcome(t: Transaction): void {
     t.outcome = 'timeout';
     return;
   }
-  t.outcome = t.end ? 'incomplete' : 'aborted';
+  // The body was being sent (354 came, no end of data yet): the message was still in transit when we lost sight of it.
+  const bodyUnderway = !t.end && t.data?.reply?.code === 354;
+  t.outcome = t.end || bodyUnderway ? 'incomplete' : 'aborted';
 }
