@@ -11,6 +11,9 @@ const EPB = 0x00000006;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
+/** Timestamps a report can print (ISO-8601 years 1–9999); anything else comes from a corrupt resolution or offset. */
+const MIN_SEC = -62_135_596_800;
+const MAX_SEC = 253_402_300_799;
 /** Largest block we accept before calling the length field corrupt: a maximal packet plus generous options. */
 const MAX_BLOCK_BYTES = MAX_RECORD_BYTES + 65_536;
 
@@ -157,6 +160,9 @@ export class PcapngParser implements RecordParser {
     const origLen = this.u32(body, 16);
     if (20 + capLen > body.length) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
     const t = this.toTime(i, this.u32(body, 4), this.u32(body, 8));
+    if (!(t.sec >= MIN_SEC && t.sec <= MAX_SEC)) {
+      throw new FormatError(at, `pcapng packet ${this.count + 1} has a timestamp outside years 1–9999 (${t.sec} s): its interface's if_tsresol/if_tsoffset or the timestamp is corrupt`);
+    }
     this.emitFrame(emit, i, t.sec, t.nsec, body.subarray(20, 20 + capLen), origLen, at);
   }
 
