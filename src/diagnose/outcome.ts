@@ -21,6 +21,9 @@ export function connectionOutcome(ctx: RuleContext): Outcome {
     if (last.outcome === 'timeout' && stillOpen) return 'incomplete';
     return last.outcome;
   }
+  // A capture that begins inside a message body still shows how it ended: the "." and its reply.
+  const endOfData = s.commands.find((c) => c.verb === '.' && c.reply);
+  if (endOfData) return endOfData.reply!.code < 400 ? 'delivered' : endOfData.reply!.code < 500 ? 'deferred' : 'rejected';
   const waiting = s.unanswered().some((c) => c.verb !== 'QUIT');
   if (waiting) return stillOpen ? 'incomplete' : 'timeout';
   return stillOpen ? 'incomplete' : 'aborted';
