@@ -67,31 +67,11 @@ export class CaptureInput {
       }
       if (next.done) break;
       const buf: Buffer = pending.length ? Buffer.concat([pending, next.value]) : next.value;
-      const batch: Frame[] = [];
-      let fault: FormatError | null = null;
-      let used = 0;
-      let emitted = 0;
-      // What the input says about itself (precision, link types) is set before the chunk's first frame is handed on.
-      const emit = direct
-        ? (f: Frame) => {
-            if (emitted++ === 0) this.describe(parser!);
-            direct(f);
-          }
-        : (f: Frame) => batch.push(f);
-      try {
-        if (!parser && buf.length >= 4) parser = this.makeParser(buf);
-        if (parser) used = parser.parse(buf, 0, base, emit);
-      } catch (e) {
-        if (!(e instanceof FormatError)) throw e;
-        fault = e;
-      }
-      if (parser) this.describe(parser);
-      info.packets += batch.length + emitted;
+      const chunk = this.parseChunk(parser, buf, base, direct);
+      parser = chunk.parser;
+      const { batch, used, fault } = chunk;
       if (batch.length) yield batch;
-      if (fault) {
-        const analysed = info.packets ? `; analysed ${info.packets} packets before it` : '';
-        throw this.fail(new CaptureError(info.file, fault.offset, fault.reason + analysed));
-      }
+      if (fault) throw this.faultAfterFrames(fault);
       pending = buf.subarray(used);
       base += used;
       info.bytes = base;
@@ -146,31 +126,11 @@ export class CaptureInput {
       if (n === 0) break;
       have += n;
       const view = buf.subarray(0, have);
-      const batch: Frame[] = [];
-      let fault: FormatError | null = null;
-      let used = 0;
-      let emitted = 0;
-      // What the input says about itself (precision, link types) is set before the chunk's first frame is handed on.
-      const emit = direct
-        ? (f: Frame) => {
-            if (emitted++ === 0) this.describe(parser!);
-            direct(f);
-          }
-        : (f: Frame) => batch.push(f);
-      try {
-        if (!parser && have >= 4) parser = this.makeParser(view);
-        if (parser) used = parser.parse(view, 0, base, emit);
-      } catch (e) {
-        if (!(e instanceof FormatError)) throw e;
-        fault = e;
-      }
-      if (parser) this.describe(parser);
-      info.packets += batch.length + emitted;
+      const chunk = this.parseChunk(parser, view, base, direct);
+      parser = chunk.parser;
+      const { batch, used, fault } = chunk;
       yield batch;
-      if (fault) {
-        const analysed = info.packets ? `; analysed ${info.packets} packets before it` : '';
-        throw this.fail(new CaptureError(info.file, fault.offset, fault.reason + analysed));
-      }
+      if (fault) throw this.faultAfterFrames(fault);
       // The frames of this batch are views into buf: they have been consumed, so their bytes may be overwritten.
       buf.copy(buf, 0, used, have);
       have -= used;
@@ -179,6 +139,39 @@ export class CaptureInput {
     }
     this.finish(parser, buf.subarray(0, have), base);
     return true;
+  }
+
+  /** Parses the complete records of one chunk: frames go to `direct` (one input) or into the returned batch. What the
+   * input says about itself (precision, link types) is set before the chunk's first frame is handed on. A format fault
+   * is returned, not thrown, so the frames before it are handed on first. */
+  private parseChunk(known: RecordParser | null, buf: Buffer, base: number, direct?: (f: Frame) => void) {
+    let parser = known;
+    const batch: Frame[] = [];
+    let fault: FormatError | null = null;
+    let used = 0;
+    let emitted = 0;
+    const emit = direct
+      ? (f: Frame) => {
+          if (emitted++ === 0) this.describe(parser!);
+          direct(f);
+        }
+      : (f: Frame) => batch.push(f);
+    try {
+      // The format is sniffed from the first 4 bytes; a file that is not a capture faults here.
+      if (!parser && buf.length >= 4) parser = this.makeParser(buf);
+      if (parser) used = parser.parse(buf, 0, base, emit);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      fault = e;
+    }
+    if (parser) this.describe(parser);
+    this.info.packets += batch.length + emitted;
+    return { parser, batch, used, fault };
+  }
+
+  private faultAfterFrames(fault: FormatError): CaptureError {
+    const analysed = this.info.packets ? `; analysed ${this.info.packets} packets before it` : '';
+    return this.fail(new CaptureError(this.info.file, fault.offset, fault.reason + analysed));
   }
 
   private async open(): Promise<Readable> {
