@@ -3,16 +3,9 @@
 // LINKTYPE_NULL, LINKTYPE_LOOP) and IEEE 802.1Q; see research/anchors.md §7.3.
 import { macFromIP, parseMac } from './addresses.js';
 
-export const LINKTYPE = {
-  NULL: 0,
-  ETHERNET: 1,
-  RAW: 101,
-  LOOP: 108,
-  LINUX_SLL: 113,
-  IPV4: 228,
-  IPV6: 229,
-  LINUX_SLL2: 276,
-} as const;
+// One table of link-type numbers for the reader and the writer.
+import { LINKTYPE } from '../decode/link.js';
+export { LINKTYPE };
 
 export const ETHERTYPE = { IPV4: 0x0800, IPV6: 0x86dd, VLAN: 0x8100, QINQ: 0x88a8 } as const;
 
