@@ -2,6 +2,7 @@ import type { Command } from '../smtp/model.js';
 import type { SmtpSession } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import type { AckAdvance, Flight, Instant, PacketFact } from '../tcp/facts.js';
+import { KIND_ACK, KIND_DATA } from '../tcp/packet-log.js';
 
 /** A command with the TCP facts of its bytes. */
 export interface TimedCommand {
@@ -59,15 +60,16 @@ export interface ConnectionEnd {
 export function computeFacts(connection: Connection, session: SmtpSession): ConnectionFacts {
   const c = connection.clientHalf;
   const commands: TimedCommand[] = session.commands.map((command) => {
-    const range = c.rangeAt(command.offset);
-    const sentAt = range ? range.firstSentAt : command.at;
-    const last = c.rangeAt(command.offset + command.length - 1);
+    // Range indexes, not range objects: two lookups per command, nothing made.
+    const range = c.rangeIndexAt(command.offset);
+    const sentAt = range >= 0 ? c.rangeFirstSentAt(range) : command.at;
+    const last = c.rangeIndexAt(command.offset + command.length - 1);
     return {
       command,
       sentAt,
-      completedAt: last ? Math.max(sentAt, last.firstSentAt) : sentAt,
+      completedAt: last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt,
       ack: c.firstAckCovering(command.offset + command.length),
-      flight: range ? range.flight : -1,
+      flight: range >= 0 ? c.rangeFlight(range) : -1,
     };
   });
   // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
@@ -95,15 +97,25 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
   });
   const s = connection.serverHalf;
   const quit = session.commands.find((x) => x.verb === 'QUIT') ?? null;
+  let serverData: PacketFact[] | undefined;
+  let serverPureAcks: PacketFact[] | undefined;
+  let clientData: PacketFact[] | undefined;
   return {
     connection,
     session,
     rtt: connection.handshakeRtt(),
     commands,
     flights,
-    serverData: s.packets.filter((p) => p.kind === 'data'),
-    serverPureAcks: s.packets.filter((p) => p.kind === 'ack'),
-    clientData: c.packets.filter((p) => p.kind === 'data'),
+    // Made when a rule first reads them: most connections need none of these lists.
+    get serverData() {
+      return (serverData ??= s.packets.ofKind(KIND_DATA));
+    },
+    get serverPureAcks() {
+      return (serverPureAcks ??= s.packets.ofKind(KIND_ACK));
+    },
+    get clientData() {
+      return (clientData ??= c.packets.ofKind(KIND_DATA));
+    },
     end: {
       clientFinAt: c.finAt,
       serverFinAt: s.finAt,

@@ -1,6 +1,6 @@
 import type { Vantage } from '../analysis/report-model.js';
 import type { ConnectionFacts } from './facts.js';
-import { mostCommon, ttlClass } from './fingerprint.js';
+import { ttlClass } from './fingerprint.js';
 import { MIN_RTT_FOR_TIMING_NS } from './thresholds.js';
 
 /** Where the capture was taken. Timing first (the leg near the capture point answers at once: near the client the
@@ -15,8 +15,8 @@ export function inferVantage(f: ConnectionFacts): { vantage: Vantage; reason: st
     return { vantage: 'middle', reason: `both handshake legs took time (${Math.round(clientShare * 100)} % on the client side)` };
   }
   const c = f.connection;
-  const clientTtl = mostCommon(c.clientHalf.packets.map((p) => p.ttl));
-  const serverTtl = mostCommon(c.serverHalf.packets.map((p) => p.ttl));
+  const clientTtl = c.clientHalf.packets.mostCommonTtl();
+  const serverTtl = c.serverHalf.packets.mostCommonTtl();
   const clientLocal = clientTtl !== undefined && ttlClass(clientTtl).hops === 0;
   const serverLocal = serverTtl !== undefined && ttlClass(serverTtl).hops === 0;
   if (clientLocal && !serverLocal) return { vantage: 'client', reason: `client packets arrive with TTL ${clientTtl} (no hop), server's with ${serverTtl}` };

@@ -77,6 +77,12 @@ export class Connection {
     return { total: h.ackAt - h.synAt, toServer: h.synAckAt - h.synAt, toClient: h.ackAt - h.synAckAt };
   }
 
+  /** Gives the halves' columns back for reuse: call only once nothing reads this connection any more. */
+  release(): void {
+    this.client_?.release();
+    this.server_?.release();
+  }
+
   isClosed(): boolean {
     return this.closedAt !== null;
   }

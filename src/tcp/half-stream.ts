@@ -1,5 +1,7 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
+import { giveBuffer, takeBuffer } from './column-pool.js';
+import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
 
@@ -19,6 +21,11 @@ export interface ReassemblyLimits {
   /** Recent bytes kept per direction to compare retransmissions with the first copy (0 = no comparison). */
   retransmitCompareBytes?: number;
 }
+
+/** Numbers per sent range in HalfStream's range columns. */
+const R = 7;
+const NO_NUMBERS = new Float64Array(0);
+const NO_INDEX = new Int32Array(0);
 
 /** What a buffered out-of-order segment costs besides its bytes: bounds the list even for zero-byte (snaplen-cut) ones. */
 const PENDING_ENTRY_COST = 64;
@@ -47,12 +54,25 @@ export class HalfStream {
   finAt: Instant | null = null;
   rstAt: Instant | null = null;
   ackedTo = 0;
-  readonly ranges: SentRange[] = [];
-  readonly acks: AckAdvance[] = [];
+  /** The byte ranges as first sent, in offset order, in columns (stride R: start, end, firstSentAt, firstFrame,
+   * retransmissions, lastSentAt, flight): one per data segment, held for the connection's life, so no object each. */
+  private r: Float64Array = NO_NUMBERS;
+  /** Number of ranges. */
+  rangeCount = 0;
   readonly gaps: Gap[] = [];
   readonly flights: Flight[] = [];
-  readonly packets: PacketFact[] = [];
+  /** The packets this side sent (the first `maxPacketFacts` of them), in columns. */
+  readonly packets: PacketLog;
   packetCount = 0;
+  // First acknowledgements of this side's stream, in columns: the offset, and the ACKing packet as an index into the
+  // peer's packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep).
+  private ackOffsets: Float64Array = NO_NUMBERS;
+  private ackIndex: Int32Array = NO_INDEX;
+  /** Number of first acknowledgements (AckAdvance records). */
+  ackCount = 0;
+  private ackLog: PacketLog | null = null;
+  private ackFacts: Map<number, PacketFact> | null = null;
+  private ackMade: Map<number, AckAdvance> | null = null;
   dataPackets = 0;
   retransmittedSegments = 0;
   keepAlives = 0;
@@ -77,6 +97,26 @@ export class HalfStream {
     private readonly limits: ReassemblyLimits,
   ) {
     this.recent = new RecentBytes(limits.retransmitCompareBytes ?? 4096);
+    this.packets = new PacketLog(limits.maxPacketFacts);
+  }
+
+  /** Every first acknowledgement, in order (made on demand; the stream keeps them in columns). */
+  get acks(): AckAdvance[] {
+    const out: AckAdvance[] = [];
+    for (let i = 0; i < this.ackCount; i++) out.push(this.ackAt(i));
+    return out;
+  }
+
+  /** AckAdvance `i` (made once: every caller gets the same object). */
+  private ackAt(i: number): AckAdvance {
+    const made = (this.ackMade ??= new Map());
+    let a = made.get(i);
+    if (!a) {
+      const idx = this.ackIndex[i]!;
+      a = { offset: this.ackOffsets[i]!, packet: idx >= 0 ? this.ackLog!.get(idx) : this.ackFacts!.get(i)! };
+      made.set(i, a);
+    }
+    return a;
   }
 
   /** Offset in this stream of sequence number `seq`, unwrapped near the delivery point. */
@@ -85,9 +125,9 @@ export class HalfStream {
     return this.next + seqDiff(seq, seqAdd(this.baseSeq, this.next));
   }
 
-  recordPacket(fact: PacketFact): void {
+  /** Counts a packet this side sent (its facts, if kept, are already in `packets`). */
+  countPacket(): void {
     this.packetCount++;
-    if (this.packets.length < this.limits.maxPacketFacts) this.packets.push(fact);
   }
 
   /** The peer sent data: this side's next bytes start a new flight. */
@@ -135,14 +175,39 @@ export class HalfStream {
     return offset;
   }
 
-  /** The peer acknowledged this side's stream up to sequence number `ackSeq`. */
+  /** The peer acknowledged this side's stream up to sequence number `ackSeq`, by the packet `fact`. */
   acknowledged(ackSeq: number, fact: PacketFact): number | null {
+    return this.acknowledgedBy(ackSeq, fact.at, fact.frame, null, -1, fact);
+  }
+
+  /** The same, by packet `index` of the peer's packet log `log` (or, when the log could not keep it, by `fact`). */
+  acknowledgedBy(ackSeq: number, at: Instant, frame: number, log: PacketLog | null, index: number, fact: PacketFact | null): number | null {
     const offset = this.offsetOf(ackSeq);
     if (offset === null) return null;
     if (offset > this.ackedTo) {
       this.ackedTo = offset;
-      this.acks.push({ offset, packet: fact });
-      if (offset > this.highestSeen) this.ackedAhead.push({ at: fact.at, offset, frame: fact.frame });
+      const i = this.ackCount;
+      if (i === this.ackOffsets.length) {
+        const cap = Math.max(16, i * 2);
+        const buf = takeBuffer(cap * 12); // both columns in one pooled buffer, outside the JS heap
+        const o = new Float64Array(buf, 0, cap);
+        o.set(this.ackOffsets);
+        const x = new Int32Array(buf, cap * 8, cap);
+        x.set(this.ackIndex);
+        if (i) giveBuffer(this.ackOffsets.buffer as ArrayBuffer);
+        this.ackOffsets = o;
+        this.ackIndex = x;
+      }
+      this.ackOffsets[i] = offset;
+      if (index >= 0 && log) {
+        this.ackLog = log;
+        this.ackIndex[i] = index;
+      } else {
+        this.ackIndex[i] = -1;
+        (this.ackFacts ??= new Map()).set(i, fact!);
+      }
+      this.ackCount = i + 1;
+      if (offset > this.highestSeen) this.ackedAhead.push({ at, offset, frame });
       const data = this.finOffset !== null && offset > this.finOffset ? this.finOffset : offset;
       if (data > this.next && this.pending.length && this.pending[0]!.offset <= data) {
         // The receiver has bytes we never saw, and we hold later ones: the hole was lost by the capture.
@@ -155,34 +220,95 @@ export class HalfStream {
 
   /** First acknowledgement that covered stream offset `end` (exclusive), if any. */
   firstAckCovering(end: number): AckAdvance | null {
-    const a = this.acks;
+    const a = this.ackOffsets;
     let lo = 0;
-    let hi = a.length;
+    let hi = this.ackCount;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (a[mid]!.offset >= end) hi = mid;
+      if (a[mid]! >= end) hi = mid;
       else lo = mid + 1;
     }
-    return a[lo] ?? null;
+    return lo < this.ackCount ? this.ackAt(lo) : null;
   }
 
-  /** The range that first carried stream offset `offset`. */
+  /** Every range as first sent, in offset order (made on demand; the stream keeps them in columns). */
+  get ranges(): SentRange[] {
+    const out: SentRange[] = [];
+    for (let i = 0; i < this.rangeCount; i++) out.push(this.rangeObject(i));
+    return out;
+  }
+
+  /** The range that first carried stream offset `offset` (a copy: the stream's own record is not an object). */
   rangeAt(offset: number): SentRange | null {
-    const r = this.ranges;
+    const i = this.rangeIndexAt(offset);
+    return i < 0 ? null : this.rangeObject(i);
+  }
+
+  /** Index of the range that first carried stream offset `offset`, or -1 (read it with rangeFirstSentAt/rangeFlight). */
+  rangeIndexAt(offset: number): number {
+    const r = this.r;
     let lo = 0;
-    let hi = r.length - 1;
+    let hi = this.rangeCount - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const x = r[mid]!;
-      if (offset < x.start) hi = mid - 1;
-      else if (offset >= x.end) lo = mid + 1;
-      else return x;
+      const b = mid * R;
+      if (offset < r[b]!) hi = mid - 1;
+      else if (offset >= r[b + 1]!) lo = mid + 1;
+      else return mid;
     }
-    return null;
+    return -1;
+  }
+
+  rangeFirstSentAt(i: number): Instant {
+    return this.r[i * R + 2]!;
+  }
+
+  rangeFlight(i: number): number {
+    return this.r[i * R + 6]!;
+  }
+
+  /** Retransmitted segments over all ranges, and the longest wait for one (last send − first send). */
+  retransmissionTotals(): { segments: number; delay: number } {
+    let segments = 0;
+    let delay = 0;
+    if (this.retransmittedSegments === 0) return { segments, delay };
+    const r = this.r;
+    for (let b = 0; b < this.rangeCount * R; b += R) {
+      const n = r[b + 4]!;
+      if (n === 0) continue;
+      segments += n;
+      delay = Math.max(delay, r[b + 5]! - r[b + 2]!);
+    }
+    return { segments, delay };
+  }
+
+  private rangeObject(i: number): SentRange {
+    const r = this.r;
+    const b = i * R;
+    return { start: r[b]!, end: r[b + 1]!, firstSentAt: r[b + 2]!, firstFrame: r[b + 3]!, retransmissions: r[b + 4]!, lastSentAt: r[b + 5]!, flight: r[b + 6]! };
+  }
+
+  /** The connection is finished and diagnosed: the columns go back to the pool. Ranges, ACK advances and packet facts
+   * read after this are gone (PacketFacts and records already handed out stay valid). */
+  release(): void {
+    this.packets.release();
+    if (this.rangeCount) giveBuffer(this.r.buffer as ArrayBuffer);
+    this.r = NO_NUMBERS;
+    this.rangeCount = 0;
+    if (this.ackCount) giveBuffer(this.ackOffsets.buffer as ArrayBuffer);
+    this.ackOffsets = NO_NUMBERS;
+    this.ackIndex = NO_INDEX;
+    this.ackCount = 0;
+    this.ackMade = null;
   }
 
   /** Flush what is still buffered: holes before it become gaps. Called once when the connection ends. */
   finish(): void {
+    this.finishReading();
+    this.recent.release(); // nothing is delivered after this
+  }
+
+  private finishReading(): void {
     while (this.pending.length) {
       const first = this.pending[0]!;
       if (first.offset > this.next) this.skipTo(first.offset, 'not-captured', this.ackedTo >= first.offset);
@@ -208,7 +334,7 @@ export class HalfStream {
     flight.end = end;
     flight.lastAt = at;
     flight.segments++;
-    this.ranges.push({ start: newStart, end, firstSentAt: at, firstFrame: frame, retransmissions: 0, lastSentAt: at, flight: flight.index });
+    this.addRange(this.rangeCount, newStart, end, at, frame, flight.index);
     this.highestSeen = end;
     this.lastNewDataAt = at;
   }
@@ -228,48 +354,70 @@ export class HalfStream {
   private uncovered(start: number, end: number): [number, number][] {
     const out: [number, number][] = [];
     let pos = start;
-    const r = this.ranges;
+    const r = this.r;
     let i = this.firstRangeEndingAfter(start);
     while (pos < end) {
-      const x = r[i];
-      if (!x || x.start >= end) {
+      if (i >= this.rangeCount || r[i * R]! >= end) {
         out.push([pos, end]);
         break;
       }
-      if (x.start > pos) out.push([pos, x.start]);
-      pos = Math.max(pos, x.end);
+      const xs = r[i * R]!;
+      if (xs > pos) out.push([pos, xs]);
+      pos = Math.max(pos, r[i * R + 1]!);
       i++;
     }
     return out;
   }
 
   private firstRangeEndingAfter(offset: number): number {
-    const r = this.ranges;
+    const r = this.r;
     let lo = 0;
-    let hi = r.length;
+    let hi = this.rangeCount;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (r[mid]!.end <= offset) lo = mid + 1;
+      if (r[mid * R + 1]! <= offset) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   private insertRange(start: number, end: number, at: Instant, frame: number): void {
-    const r = this.ranges;
     const i = this.firstRangeEndingAfter(start);
-    const flight = i > 0 ? r[i - 1]!.flight : 0;
-    r.splice(i, 0, { start, end, firstSentAt: at, firstFrame: frame, retransmissions: 0, lastSentAt: at, flight });
+    const flight = i > 0 ? this.r[(i - 1) * R + 6]! : 0;
+    this.addRange(i, start, end, at, frame, flight);
+  }
+
+  /** Inserts a range before range `i` (at the end when i = rangeCount). */
+  private addRange(i: number, start: number, end: number, at: Instant, frame: number, flight: number): void {
+    const n = this.rangeCount;
+    if ((n + 1) * R > this.r.length) {
+      const grown = new Float64Array(takeBuffer(Math.max(16, n * 2) * R * 8));
+      grown.set(this.r.subarray(0, n * R));
+      if (n) giveBuffer(this.r.buffer as ArrayBuffer);
+      this.r = grown;
+    }
+    const r = this.r;
+    if (i < n) r.copyWithin((i + 1) * R, i * R, n * R);
+    const b = i * R;
+    r[b] = start;
+    r[b + 1] = end;
+    r[b + 2] = at;
+    r[b + 3] = frame;
+    r[b + 4] = 0;
+    r[b + 5] = at;
+    r[b + 6] = flight;
+    this.rangeCount = n + 1;
   }
 
   private markRetransmitted(start: number, end: number, at: Instant): void {
     this.retransmittedSegments++;
-    for (let i = this.firstRangeEndingAfter(start); i < this.ranges.length; i++) {
-      const range = this.ranges[i]!;
-      if (range.start >= end) break;
-      if (range.lastSentAt === at) continue; // a range this very segment just created
-      range.retransmissions++;
-      range.lastSentAt = at;
+    const r = this.r;
+    for (let i = this.firstRangeEndingAfter(start); i < this.rangeCount; i++) {
+      const b = i * R;
+      if (r[b]! >= end) break;
+      if (r[b + 5] === at) continue; // a range this very segment just created
+      r[b + 4]!++;
+      r[b + 5] = at;
     }
   }
 

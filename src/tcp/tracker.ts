@@ -3,6 +3,7 @@ import { parseTcpOptions } from '../decode/tcp-options.js';
 import { Connection, type ConnectionListener, type Endpoint, type RoleSource } from './connection.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 import type { ReassemblyLimits } from './half-stream.js';
+import { KIND_ACK, KIND_DATA, KIND_FIN, KIND_RST, KIND_SYN, KIND_SYN_ACK, LAYOUT_NONE, LAYOUT_NOP_NOP_TS, layoutId, layoutName } from './packet-log.js';
 
 export interface TrackerOptions extends ReassemblyLimits {
   /** A connection with no packet for this long is finished (longer than every RFC 5321 timeout: a client may wait 10
@@ -135,29 +136,47 @@ export class ConnectionTracker {
   private apply(c: Connection, p: TcpPacket, at: Instant, fromClient: boolean): void {
     const sender = fromClient ? c.clientHalf : c.serverHalf;
     const flags = p.flags;
-    const opts = p.options.length ? parseTcpOptions(p.options) : null;
-    const fact: PacketFact = {
-      at,
-      frame: p.frame,
-      input: p.input,
-      kind: kindOf(flags, p.payloadLength),
-      ttl: p.ttl,
-      ipId: p.ipId,
-      dontFragment: p.dontFragment,
-      window: p.window,
-      tsVal: opts?.tsVal ?? null,
-      optionLayout: opts?.layout ?? '',
-      offset: 0,
-      length: p.payloadLength,
-      ackOffset: null,
-    };
+    const length = p.payloadLength;
+    // The packet's facts go straight into the sender's columns: no object per packet.
+    const o = p.options;
+    let tsVal: number | null = null;
+    let layout = LAYOUT_NONE;
+    let layoutText = '';
+    if (o.length === 12 && o[0] === 1 && o[1] === 1 && o[2] === 8 && o[3] === 10) {
+      // Nearly every packet after the handshake carries exactly NOP NOP TS (Linux, BSD): read it without the walk.
+      tsVal = o.readUInt32BE(4);
+      layout = LAYOUT_NOP_NOP_TS;
+    } else if (o.length) {
+      const opts = parseTcpOptions(o);
+      tsVal = opts.tsVal;
+      layoutText = opts.layout;
+      layout = layoutId(layoutText);
+    }
+    const log = sender.packets;
+    const kind = kindOf(flags, length);
+    const index = log.add(at, p.frame, p.input, kind, p.ttl, p.ipId, p.dontFragment, p.window, tsVal, layout, length);
+    if (index >= 0 && layout < 0) log.setLayoutText(index, layoutText);
     this.handshake(c, flags, at, fromClient);
     // The ACK first: it may prove a hole in the other direction lost, releasing bytes that came before this
     // packet's own payload (a reply must not overtake the command it answers).
-    if (flags & ACK) fact.ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledged(p.ack, fact);
-    fact.offset = sender.sent(p, at) ?? 0;
-    if (p.payloadLength > 0) (fromClient ? c.serverHalf : c.clientHalf).peerSentData();
-    sender.recordPacket(fact);
+    let fact: PacketFact | null = null;
+    if (flags & ACK) {
+      if (index < 0) {
+        // Past the log's limit: the packet is only counted, but an ACK that advances still needs its facts.
+        fact = {
+          at, frame: p.frame, input: p.input, kind: KIND_NAMES[kind]!, ttl: p.ttl, ipId: p.ipId, dontFragment: p.dontFragment, window: p.window,
+          tsVal, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
+        };
+      }
+      const ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledgedBy(p.ack, at, p.frame, log, index, fact);
+      if (index >= 0) log.setAckOffset(index, ackOffset);
+      else fact!.ackOffset = ackOffset;
+    }
+    const offset = sender.sent(p, at) ?? 0;
+    if (index >= 0) log.setOffset(index, offset);
+    else if (fact) fact.offset = offset;
+    if (length > 0) (fromClient ? c.serverHalf : c.clientHalf).peerSentData();
+    sender.countPacket();
     c.lastAt = at;
     if (c.closedAt === null && ((flags & RST) || (c.finSent('client') && c.finSent('server')))) {
       c.closedAt = at;
@@ -199,16 +218,20 @@ export class ConnectionTracker {
     c.clientHalf.finish();
     c.serverHalf.finish();
     this.events.finished(c, why);
+    // The listener has diagnosed and rendered the connection: its columns can serve the next ones.
+    c.release();
   }
 }
 
-function kindOf(flags: number, payloadLength: number): PacketKind {
-  if (flags & SYN) return flags & ACK ? 'syn-ack' : 'syn';
-  if (flags & RST) return 'rst';
-  if (payloadLength > 0) return 'data';
-  if (flags & FIN) return 'fin';
-  return 'ack';
+function kindOf(flags: number, payloadLength: number): number {
+  if (flags & SYN) return flags & ACK ? KIND_SYN_ACK : KIND_SYN;
+  if (flags & RST) return KIND_RST;
+  if (payloadLength > 0) return KIND_DATA;
+  if (flags & FIN) return KIND_FIN;
+  return KIND_ACK;
 }
+
+const KIND_NAMES: readonly PacketKind[] = ['syn', 'syn-ack', 'data', 'ack', 'fin', 'rst'];
 
 /** Who speaks first words like these: a server reply ("220 ", "250-") or a client command ("EHLO ", "MAIL FROM")? */
 function senderRoleFromPayload(payload: Buffer): 'server' | 'client' | null {

@@ -24,7 +24,7 @@ export function checkCapture(ctx: RuleContext): CaptureLoss | null {
   else if (ch.packetCount === 0 && sh.dataPackets > 0) missingSide = 'client';
   const notCaptured = [...ch.gaps, ...sh.gaps].filter((g) => g.reason === 'not-captured');
   const ackedUnseenBytes = notCaptured.filter((g) => g.acked).reduce((n, g) => n + g.end - g.start, 0);
-  const ackEvents = ch.acks.length + sh.acks.length;
+  const ackEvents = ch.ackCount + sh.ackCount;
   const ratio = ackEvents ? notCaptured.length / ackEvents : 0;
   for (const g of ctx.facts.connection.clientHalf.gaps.concat(sh.gaps)) {
     if (g.reason === 'snaplen') {

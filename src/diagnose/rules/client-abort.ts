@@ -1,6 +1,7 @@
 import { humanDuration } from '../../analysis/clock.js';
 import { addFinding, type RuleContext } from '../context.js';
-import { mostCommon, ttlClass } from '../fingerprint.js';
+import { ttlClass } from '../fingerprint.js';
+import { KIND_DATA } from '../../tcp/packet-log.js';
 
 /** A pause inside one command line longer than this means its bytes were held or lost on the way. */
 const LINE_PAUSE_NS = 1e9;
@@ -17,7 +18,8 @@ export function detectClientAbort(ctx: RuleContext): string | null {
   const open = s.transactions.find((t) => !t.end || !t.end.reply);
   const partial = s.unterminatedClientLine();
   if (!open && !partial) return null;
-  const lastClientData = f.clientData.length ? f.clientData[f.clientData.length - 1]!.at : f.connection.firstAt;
+  const lastData = c.packets.lastOfKind(KIND_DATA);
+  const lastClientData = lastData >= 0 ? c.packets.atOf(lastData) : f.connection.firstAt;
   const idle = closedAt - lastClientData;
   const parts: string[] = [];
   if (partial) {
@@ -32,7 +34,7 @@ export function detectClientAbort(ctx: RuleContext): string | null {
   }
   parts.push(`stayed idle ${humanDuration(idle)}`);
   parts.push(`then ${c.rstAt !== null && (c.finAt === null || c.rstAt < c.finAt) ? 'reset' : 'closed'} the connection without QUIT`);
-  const ttl = mostCommon(c.packets.map((p) => p.ttl));
+  const ttl = c.packets.mostCommonTtl();
   const proxyHint = ttl !== undefined && ttl > 128 ? ` Its packets arrive with TTL ${ttl} (initial 255, ${ttlClass(ttl).hops} hops), typical of a firewall or proxy rather than a mail host: the "client" may be a middlebox that lost the rest of the data.` : '';
   addFinding(ctx, {
     kind: 'client-abort',

@@ -1,5 +1,6 @@
 import { addFinding, type RuleContext } from '../context.js';
 import { compareSender, ttlClass } from '../fingerprint.js';
+import { KIND_RST } from '../../tcp/packet-log.js';
 
 export interface ResetVerdict {
   side: 'client' | 'server';
@@ -16,8 +17,9 @@ export function judgeResets(ctx: RuleContext): ResetVerdict | null {
   const c = ctx.facts.connection;
   for (const side of ['server', 'client'] as const) {
     const half = side === 'server' ? c.serverHalf : c.clientHalf;
-    const rst = half.packets.find((p) => p.kind === 'rst');
-    if (!rst) continue;
+    const rstIndex = half.packets.firstOfKind(KIND_RST);
+    if (rstIndex < 0) continue;
+    const rst = half.packets.get(rstIndex);
     // An RST once the connection is closing (a FIN either way, or after QUIT) is how stacks end connections whose
     // socket is gone: no evidence of anything.
     const closing = [c.clientHalf.finAt, c.serverHalf.finAt].some((t) => t !== null && t <= rst.at);

@@ -13,11 +13,9 @@ export function measureLoss(ctx: RuleContext): PathLoss | null {
   let segments = 0;
   let delay = 0;
   for (const half of [c.clientHalf, c.serverHalf]) {
-    for (const r of half.ranges) {
-      if (r.retransmissions === 0) continue;
-      segments += r.retransmissions;
-      delay = Math.max(delay, r.lastSentAt - r.firstSentAt);
-    }
+    const t = half.retransmissionTotals();
+    segments += t.segments;
+    delay = Math.max(delay, t.delay);
   }
   if (!segments) return null;
   addFinding(ctx, {

@@ -1,6 +1,7 @@
 import { humanDuration } from '../../analysis/clock.js';
 import { addFinding, type RuleContext } from '../context.js';
-import { mostCommon, ttlClass } from '../fingerprint.js';
+import { ttlClass } from '../fingerprint.js';
+import { KIND_DATA } from '../../tcp/packet-log.js';
 import { SPLIT_MIN_EXTRA_NS, SPLIT_REPLY_TO_RTT_RATIO } from '../thresholds.js';
 
 /** Commands a server answers without looking anything up: their reply latency is the SMTP-level round trip. */
@@ -25,7 +26,7 @@ export function detectSplit(ctx: RuleContext): SplitEvidence | null {
   if (!quick.length) return null;
   const smtpFloor = Math.min(...quick.map((t) => t.command.reply!.at - t.sentAt));
   if (smtpFloor < SPLIT_REPLY_TO_RTT_RATIO * tcpRtt || smtpFloor - tcpRtt < SPLIT_MIN_EXTRA_NS) return null;
-  const ttl = mostCommon(f.serverData.map((p) => p.ttl));
+  const ttl = f.connection.serverHalf.packets.mostCommonTtlOfKind(KIND_DATA);
   const e: SplitEvidence = {
     tcpRtt,
     smtpFloor,

@@ -1,0 +1,249 @@
+import { giveBuffer, takeBuffer } from './column-pool.js';
+import type { Instant, PacketFact, PacketKind } from './facts.js';
+
+/** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
+export const KIND_SYN = 0;
+export const KIND_SYN_ACK = 1;
+export const KIND_DATA = 2;
+export const KIND_ACK = 3;
+export const KIND_FIN = 4;
+export const KIND_RST = 5;
+const KINDS: readonly PacketKind[] = ['syn', 'syn-ack', 'data', 'ack', 'fin', 'rst'];
+
+export function kindCode(kind: PacketKind): number {
+  return KINDS.indexOf(kind);
+}
+
+/** TCP option layouts ("nop,nop,ts") interned once for the whole run: a packet keeps a small number, not a string.
+ * Bounded: past the cap a layout is kept per log (hostile input with ever new layouts cannot grow this table). */
+const LAYOUT_IDS = new Map<string, number>([
+  ['', 0],
+  ['nop,nop,ts', 1],
+]);
+const LAYOUT_NAMES: string[] = ['', 'nop,nop,ts'];
+const MAX_LAYOUTS = 4096;
+export const LAYOUT_NONE = 0;
+export const LAYOUT_NOP_NOP_TS = 1;
+
+export function layoutName(id: number): string {
+  return LAYOUT_NAMES[id]!;
+}
+
+/** The id of `layout`, or -1 when the shared table is full (then the log keeps the text itself). */
+export function layoutId(layout: string): number {
+  const id = LAYOUT_IDS.get(layout);
+  if (id !== undefined) return id;
+  if (LAYOUT_NAMES.length >= MAX_LAYOUTS) return -1;
+  LAYOUT_IDS.set(layout, LAYOUT_NAMES.length);
+  LAYOUT_NAMES.push(layout);
+  return LAYOUT_NAMES.length - 1;
+}
+
+// Column layout: numbers in one Float64Array and small integers in one Int32Array, a fixed stride each. No object per
+// packet: a connection's packets are held for its whole life, and objects that live that long are what made the
+// garbage collector cost a quarter of the run.
+const F = 6; // at, frame, tsVal (NaN = null), offset, length, ackOffset (NaN = null)
+const I = 7; // input, kind, ttl, ipId (-1 = null), window, dontFragment, layout (-1 = per-log text)
+
+/** The packet facts one side sent, in arrival order, stored in columns; `get(i)` gives the PacketFact (made once and
+ * kept, so the same packet is always the same object). At most `limit` packets are kept; later ones are not stored. */
+export class PacketLog {
+  length = 0;
+  private f: Float64Array = EMPTY_F;
+  private n: Int32Array = EMPTY_I;
+  private made: Map<number, PacketFact> | null = null;
+  private texts: Map<number, string> | null = null;
+
+  constructor(readonly limit: number) {}
+
+  /** Stores one packet; returns its index, or -1 when the log is full. */
+  add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, tsVal: number | null, layout: number, length: number): number {
+    const i = this.length;
+    if (i >= this.limit) return -1;
+    if ((i + 1) * F > this.f.length) this.grow();
+    const f = this.f;
+    const n = this.n;
+    const fi = i * F;
+    const ni = i * I;
+    f[fi] = at;
+    f[fi + 1] = frame;
+    f[fi + 2] = tsVal === null ? NaN : tsVal;
+    f[fi + 3] = 0;
+    f[fi + 4] = length;
+    f[fi + 5] = NaN;
+    n[ni] = input;
+    n[ni + 1] = kind;
+    n[ni + 2] = ttl;
+    n[ni + 3] = ipId === null ? -1 : ipId;
+    n[ni + 4] = window;
+    n[ni + 5] = dontFragment ? 1 : 0;
+    n[ni + 6] = layout;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** A layout that did not fit the shared table, for packet `i`. */
+  setLayoutText(i: number, text: string): void {
+    (this.texts ??= new Map()).set(i, text);
+  }
+
+  setOffset(i: number, offset: number): void {
+    this.f[i * F + 3] = offset;
+  }
+
+  setAckOffset(i: number, offset: number | null): void {
+    this.f[i * F + 5] = offset === null ? NaN : offset;
+  }
+
+  atOf(i: number): Instant {
+    return this.f[i * F]!;
+  }
+
+  kindOf(i: number): number {
+    return this.n[i * I + 1]!;
+  }
+
+  ttlOf(i: number): number {
+    return this.n[i * I + 2]!;
+  }
+
+  /** Packet `i` as a PacketFact (the same object on every call). */
+  get(i: number): PacketFact {
+    const made = (this.made ??= new Map());
+    const have = made.get(i);
+    if (have) return have;
+    const f = this.f;
+    const n = this.n;
+    const fi = i * F;
+    const ni = i * I;
+    const tsVal = f[fi + 2]!;
+    const ackOffset = f[fi + 5]!;
+    const ipId = n[ni + 3]!;
+    const layout = n[ni + 6]!;
+    const p: PacketFact = {
+      at: f[fi]!,
+      frame: f[fi + 1]!,
+      input: n[ni]!,
+      kind: KINDS[n[ni + 1]!]!,
+      ttl: n[ni + 2]!,
+      ipId: ipId < 0 ? null : ipId,
+      dontFragment: n[ni + 5] === 1,
+      window: n[ni + 4]!,
+      tsVal: Number.isNaN(tsVal) ? null : tsVal,
+      optionLayout: layout < 0 ? (this.texts?.get(i) ?? '') : LAYOUT_NAMES[layout]!,
+      offset: f[fi + 3]!,
+      length: f[fi + 4]!,
+      ackOffset: Number.isNaN(ackOffset) ? null : ackOffset,
+    };
+    made.set(i, p);
+    return p;
+  }
+
+  /** Index of the first packet of `kind`, or -1. */
+  firstOfKind(kind: number): number {
+    const n = this.n;
+    for (let i = 0; i < this.length; i++) if (n[i * I + 1] === kind) return i;
+    return -1;
+  }
+
+  /** Index of the last packet of `kind`, or -1. */
+  lastOfKind(kind: number): number {
+    const n = this.n;
+    for (let i = this.length - 1; i >= 0; i--) if (n[i * I + 1] === kind) return i;
+    return -1;
+  }
+
+  /** The packets of one kind, in order. */
+  ofKind(kind: number): PacketFact[] {
+    const out: PacketFact[] = [];
+    const n = this.n;
+    for (let i = 0; i < this.length; i++) if (n[i * I + 1] === kind) out.push(this.get(i));
+    return out;
+  }
+
+  /** The TTL seen most often (the first to reach the highest count on ties), as fingerprint.mostCommon does. */
+  mostCommonTtl(): number | undefined {
+    return mostCommonTtlOf(this.n, this.length, -1);
+  }
+
+  /** mostCommonTtl over the packets of one kind only. */
+  mostCommonTtlOfKind(kind: number): number | undefined {
+    return mostCommonTtlOf(this.n, this.length, kind);
+  }
+
+  find(pred: (p: PacketFact, i: number) => boolean): PacketFact | undefined {
+    for (let i = 0; i < this.length; i++) {
+      const p = this.get(i);
+      if (pred(p, i)) return p;
+    }
+    return undefined;
+  }
+
+  filter(pred: (p: PacketFact, i: number) => boolean): PacketFact[] {
+    const out: PacketFact[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const p = this.get(i);
+      if (pred(p, i)) out.push(p);
+    }
+    return out;
+  }
+
+  map<T>(fn: (p: PacketFact, i: number) => T): T[] {
+    const out: T[] = [];
+    for (let i = 0; i < this.length; i++) out.push(fn(this.get(i), i));
+    return out;
+  }
+
+  some(pred: (p: PacketFact, i: number) => boolean): boolean {
+    return this.find(pred) !== undefined;
+  }
+
+  toArray(): PacketFact[] {
+    return this.map((p) => p);
+  }
+
+  *[Symbol.iterator](): IterableIterator<PacketFact> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+
+  /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
+  release(): void {
+    if (this.f.length) giveBuffer(this.f.buffer as ArrayBuffer);
+    this.f = EMPTY_F;
+    this.n = EMPTY_I;
+    this.length = 0;
+  }
+
+  private grow(): void {
+    // Doubling, with both columns in one pooled buffer outside the JS heap: the garbage collector never copies them.
+    const cap = Math.min(this.limit, Math.max(16, this.length * 2));
+    const buf = takeBuffer(cap * (F * 8 + I * 4));
+    const f = new Float64Array(buf, 0, cap * F);
+    f.set(this.f.subarray(0, this.length * F));
+    const n = new Int32Array(buf, cap * F * 8, cap * I);
+    n.set(this.n.subarray(0, this.length * I));
+    if (this.f.length) giveBuffer(this.f.buffer as ArrayBuffer);
+    this.f = f;
+    this.n = n;
+  }
+}
+
+const EMPTY_F = new Float64Array(0);
+const EMPTY_I = new Int32Array(0);
+const TTL_COUNTS = new Int32Array(256);
+
+function mostCommonTtlOf(n: Int32Array, length: number, kind: number): number | undefined {
+  TTL_COUNTS.fill(0);
+  let best: number | undefined;
+  let bestN = 0;
+  for (let i = 0; i < length; i++) {
+    if (kind >= 0 && n[i * I + 1] !== kind) continue;
+    const ttl = n[i * I + 2]! & 0xff;
+    const c = ++TTL_COUNTS[ttl]!;
+    if (c > bestN) {
+      best = ttl;
+      bestN = c;
+    }
+  }
+  return best;
+}
