@@ -51,7 +51,8 @@ export class BodyScanner {
     const block = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
     const field = (name: string) => {
       const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block);
-      return m ? m[1]!.trim() : null;
+      // A copy of its own: a slice would keep the whole head string (up to 16 KB) alive as long as the transaction.
+      return m ? ownCopy(m[1]!.trim()) : null;
     };
     return { messageId: field('Message-ID'), subject: field('Subject') };
   }
@@ -94,4 +95,9 @@ export class BodyScanner {
       if (this.headBytes >= this.maxHeadBytes) this.headDone = true;
     }
   }
+}
+
+/** A flat copy of a latin1 string (V8 makes substrings as views into their parent). */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
 }
