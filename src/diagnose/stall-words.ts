@@ -1,23 +1,14 @@
 import { humanDuration } from '../analysis/clock.js';
+import { verbRuns } from '../analysis/verb-runs.js';
 import { addFinding, type RuleContext } from './context.js';
 import type { Stall } from './rules/stall.js';
 
-function verbsOf(names: string[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < names.length; ) {
-    let j = i;
-    while (j < names.length && names[j] === names[i]) j++;
-    out.push(j - i > 1 ? `${j - i}×${names[i]}` : names[i]!);
-    i = j;
-  }
-  return out.join(', ');
-}
 
 /** The stalled flight in one sentence: size, commands, the reply boundary, who ACKed when, how long the client waited. */
 export function stallSentence(ctx: RuleContext, s: Stall): string {
   const size = s.end - s.start;
   const all = [...s.answered, ...s.unanswered].sort((a, b) => a.command.offset - b.command.offset);
-  const verbs = verbsOf(all.map((t) => t.command.verb));
+  const verbs = verbRuns(all.map((t) => t.command.verb));
   const pipelined = all.length > 1 ? 'pipelined ' : '';
   const when = ctx.clock ? ` sent at ${ctx.clock.short(s.flight.flight.firstAt)} UTC` : '';
   const sent = ctx.facts.commands.length ? `the ${size}-byte ${pipelined}flight (${verbs})${when}` : `${size} bytes${when}`;

@@ -1,5 +1,6 @@
 import type { ConnectionJson, FlightJson } from '../analysis/report-model.js';
 import { formatMs, isoDiffMs } from './time.js';
+import { verbRuns } from '../analysis/verb-runs.js';
 
 /** One line of a problem connection's evidence table: what was measured and its value, for a sceptical reader. */
 export interface EvidenceRow {
@@ -18,15 +19,7 @@ export function isProblem(c: ConnectionJson): boolean {
 
 /** "MAIL, 6×RCPT, DATA" for the commands of one flight. */
 export function flightVerbs(c: ConnectionJson, flightIndex: number): string {
-  const verbs = c.commands.filter((x) => x.flight === flightIndex).map((x) => x.command);
-  const out: string[] = [];
-  for (let i = 0; i < verbs.length; ) {
-    let j = i;
-    while (j < verbs.length && verbs[j] === verbs[i]) j++;
-    out.push(j - i > 1 ? `${j - i}×${verbs[i]}` : verbs[i]!);
-    i = j;
-  }
-  return out.join(', ');
+  return verbRuns(c.commands.filter((x) => x.flight === flightIndex).map((x) => x.command));
 }
 
 function fastestReplyMs(c: ConnectionJson): number | null {
