@@ -57,6 +57,14 @@ export class BodyScanner {
     return { messageId: field('Message-ID'), subject: field('Subject') };
   }
 
+  /** The body is over and its headers read: the head buffer goes back to the pool for the next message. */
+  release(): void {
+    if (this.head && this.head.length === HEAD_POOL_BYTES && headPool.length < HEAD_POOL_MAX) headPool.push(this.head);
+    this.head = null;
+    this.headBytes = 0;
+    this.headDone = true;
+  }
+
   private resumeAfterDot = 0;
 
   private continueDot(bytes: Buffer, pos: number): number {
@@ -90,7 +98,7 @@ export class BodyScanner {
     this.bytes += to - from;
     if (!this.headDone && this.headBytes < this.maxHeadBytes) {
       const take = Math.min(to - from, this.maxHeadBytes - this.headBytes);
-      if (take > 0) bytes.copy((this.head ??= Buffer.allocUnsafe(this.maxHeadBytes)), this.headBytes, from, from + take);
+      if (take > 0) bytes.copy((this.head ??= takeHead(this.maxHeadBytes)), this.headBytes, from, from + take);
       this.headBytes += take;
       if (this.headBytes >= this.maxHeadBytes) this.headDone = true;
     }
@@ -100,4 +108,14 @@ export class BodyScanner {
 /** A flat copy of a latin1 string (V8 makes substrings as views into their parent). */
 function ownCopy(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
+}
+
+// Message-head buffers of finished bodies, reused: one 16 KB buffer per message was a fresh allocation outside the
+// JS heap each time. Only [0, headBytes) of a head is ever read, so old contents do not matter.
+const HEAD_POOL_BYTES = 16_384;
+const HEAD_POOL_MAX = 64;
+const headPool: Buffer[] = [];
+
+function takeHead(bytes: number): Buffer {
+  return (bytes === HEAD_POOL_BYTES ? headPool.pop() : undefined) ?? Buffer.allocUnsafeSlow(bytes);
 }

@@ -346,6 +346,7 @@ export class SmtpSession {
       this.current.messageId = h.messageId;
       this.current.subject = h.subject;
     }
+    this.body?.release();
     this.body = null;
     this.mode = 'command';
     this.addCommand(end);
