@@ -8,6 +8,7 @@ import { diagnoseConnection } from '../diagnose/engine.js';
 import { correlateFlights, flightSummary, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 import { SmtpSession, DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
+import type { StreamSink } from '../tcp/half-stream.js';
 import { ConnectionTracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
 import { limitFindings, limitHits, retransmissionMismatchFindings } from '../diagnose/rules/limits.js';
 import { buildConnectionJson } from './connection-json.js';
@@ -54,19 +55,17 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     {
       listenerFor(c) {
         // The SMTP session is made on the first byte of payload, not at the SYN: a SYN flood's half-open connections
-        // then cost only their TCP state.
-        let made: SmtpSession | null = null;
-        const session = () => {
-          if (!made) {
-            made = new SmtpSession(c.roleSource !== 'port', sessionLimits);
-            sessions.set(c, made);
-          }
-          return made;
+        // then cost only their TCP state. Once made, the session's own sinks take over (no extra hop per delivery).
+        const client: StreamSink = { data: (b, o, t) => open().client.data(b, o, t), gap: (o, n, r) => open().client.gap(o, n, r) };
+        const server: StreamSink = { data: (b, o, t) => open().server.data(b, o, t), gap: (o, n, r) => open().server.gap(o, n, r) };
+        const open = (): SmtpSession => {
+          const s = new SmtpSession(c.roleSource !== 'port', sessionLimits);
+          sessions.set(c, s);
+          Object.assign(client, s.client);
+          Object.assign(server, s.server);
+          return s;
         };
-        return {
-          client: { data: (b, o, t) => session().client.data(b, o, t), gap: (o, n, r) => session().client.gap(o, n, r) },
-          server: { data: (b, o, t) => session().server.data(b, o, t), gap: (o, n, r) => session().server.gap(o, n, r) },
-        };
+        return { client, server };
       },
       finished(c, why) {
         const session = sessions.get(c) ?? new SmtpSession(c.roleSource !== 'port', sessionLimits);

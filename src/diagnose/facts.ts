@@ -2,7 +2,7 @@ import type { Command } from '../smtp/model.js';
 import type { SmtpSession } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import type { AckAdvance, Flight, Instant, PacketFact } from '../tcp/facts.js';
-import { KIND_ACK, KIND_DATA } from '../tcp/packet-log.js';
+import { KIND_DATA } from '../tcp/packet-log.js';
 
 /** A command with the TCP facts of its bytes. */
 export interface TimedCommand {
@@ -41,8 +41,6 @@ export interface ConnectionFacts {
   flights: FlightFacts[];
   /** Packets the server side sent, by kind. */
   serverData: PacketFact[];
-  serverPureAcks: PacketFact[];
-  clientData: PacketFact[];
   /** Who ended the connection and how. */
   end: ConnectionEnd;
 }
@@ -98,23 +96,15 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
   const s = connection.serverHalf;
   const quit = session.commands.find((x) => x.verb === 'QUIT') ?? null;
   let serverData: PacketFact[] | undefined;
-  let serverPureAcks: PacketFact[] | undefined;
-  let clientData: PacketFact[] | undefined;
   return {
     connection,
     session,
     rtt: connection.handshakeRtt(),
     commands,
     flights,
-    // Made when a rule first reads them: most connections need none of these lists.
+    // Made when a rule first reads it: most connections never need it.
     get serverData() {
       return (serverData ??= s.packets.ofKind(KIND_DATA));
-    },
-    get serverPureAcks() {
-      return (serverPureAcks ??= s.packets.ofKind(KIND_ACK));
-    },
-    get clientData() {
-      return (clientData ??= c.packets.ofKind(KIND_DATA));
     },
     end: {
       clientFinAt: c.finAt,

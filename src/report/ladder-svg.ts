@@ -114,7 +114,7 @@ export function ladderSvg(c: ConnectionJson): string {
   const laneName: Record<Lane, string> = { client: `client ${c.client}`, middle: `middlebox (${c.middlebox?.kind ?? ''}, inferred)`, server: `server ${c.server}` };
   const body: string[] = [];
   let labelY = 0;
-  const label = (text: string, ax: number, ay: number, cls: string, anchorX: number) => {
+  const label = (text: string, anchorX: number, ay: number, cls: string) => {
     const ly = Math.max(ay - 3, labelY + LABEL_GAP_PX);
     labelY = ly;
     if (ly - ay > 4) body.push(`<line class="leader" x1="${anchorX}" y1="${ay.toFixed(1)}" x2="${anchorX}" y2="${(ly - 10).toFixed(1)}"/>`);
@@ -129,7 +129,7 @@ export function ladderSvg(c: ConnectionJson): string {
     const cls = `${a.e.kind}${bad ? ' alarm' : ''}${a.impossible ? ' impossible' : ''}`;
     body.push(`<line class="${cls}" x1="${x1}" y1="${y1.toFixed(1)}" x2="${x2}" y2="${y2.toFixed(1)}" marker-end="url(#${a.e.kind === 'data' && a.e.alarm ? 'cross' : bad ? 'head-alarm' : 'head'})"/>`);
     const text = `+${formatMs(a.e.atMs)} ${a.e.label}${a.impossible ? ' — faster than a round trip to the server' : ''}${a.e.kind === 'data' && a.e.alarm ? ' ✗ unanswered' : ''}`;
-    label(text, (x1 + x2) / 2, (y1 + y2) / 2, `label${bad ? ' alarm' : ''}`, (x1 + x2) / 2);
+    label(text, (x1 + x2) / 2, (y1 + y2) / 2, `label${bad ? ' alarm' : ''}`);
   }
   for (const n of notes) {
     const y = sc.y(n.atMs);

@@ -4,7 +4,6 @@ import { escapeMarkdown as md, fencedBlock } from './escape.js';
 import { evidenceRows } from './evidence.js';
 import { mermaidSequence } from './mermaid.js';
 import { connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument } from './overview.js';
-import { formatMs } from './time.js';
 import { transcriptRowText } from './transcript-text.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows } from './transcript.js';

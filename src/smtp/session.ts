@@ -4,7 +4,7 @@ import { AnomalyLog } from './anomaly-log.js';
 import { BodyScanner } from './body-scanner.js';
 import { isKnownVerb, parseCommandLine, pathArgument } from './commands.js';
 import { LineFramer, type Line } from './line-framer.js';
-import type { Command, Reply, SmtpAnomaly, Transaction } from './model.js';
+import type { Command, Reply, Transaction } from './model.js';
 import { ReplyAssembler } from './reply-assembler.js';
 import { settleOutcome } from './transaction-outcome.js';
 import { looksLikeSocks5Greeting, Socks5Side } from './socks5.js';
@@ -52,9 +52,6 @@ export class SmtpSession {
   commandsDropped = 0;
   /** Times the queue of commands awaiting replies passed maxPendingCommands and was cleared. */
   pendingOverflows = 0;
-  alignmentUncertain = false;
-  clientBytes = 0;
-  serverBytes = 0;
 
   readonly client: StreamSink;
   readonly server: StreamSink;
@@ -67,7 +64,6 @@ export class SmtpSession {
   private readonly clientLines: LineFramer;
   private readonly replies: ReplyAssembler;
   private body: BodyScanner | null = null;
-  private bodyStart = 0;
   private bdatLeft = 0;
   private current: Transaction | null = null;
   private sawServerData = false;
@@ -135,7 +131,7 @@ export class SmtpSession {
       this.heldBytes = 0;
       // Unless they hold a whole message body ending in a lone "." (the 354 was not captured, or the client did not
       // wait for it): then they are that body.
-      if (waiting.verb === 'DATA' && holdsBodyEnd(held)) this.startBody(waiting.offset + waiting.length);
+      if (waiting.verb === 'DATA' && holdsBodyEnd(held)) this.startBody();
       for (const h of held) this.replay(h);
     }
     this.replies.flush();
@@ -147,7 +143,6 @@ export class SmtpSession {
   // ---- client side ----
 
   private clientData(bytes: Buffer, offset: number, at: Instant): void {
-    this.clientBytes += bytes.length;
     if (!this.sawClientData) {
       this.sawClientData = true;
       if (looksLikeTlsHandshake(bytes) && !this.sawServerData) {
@@ -201,7 +196,7 @@ export class SmtpSession {
       this.anomalies.push({ kind: 'held-bytes-limit', offset: h.offset, at: h.at, detail: `more than ${this.limits.maxHeldBytes} bytes sent before the reply to ${this.pausedFor!.verb}; read on as if it had been accepted` });
       const waiting = this.pausedFor!;
       this.pausedFor = null;
-      if (waiting.verb === 'DATA') this.startBody(waiting.offset + waiting.length);
+      if (waiting.verb === 'DATA') this.startBody();
       const held = this.held;
       this.held = [];
       this.heldBytes = 0;
@@ -324,16 +319,14 @@ export class SmtpSession {
       this.pendingOverflows++;
       this.anomalies.push({ kind: 'excessive-pending-commands', offset: cmd.offset, at: cmd.at, detail: `${this.awaiting.length} commands awaiting replies; the queue was cleared` });
       this.awaiting.length = 0;
-      this.alignmentUncertain = true;
     }
     this.awaiting.push(cmd);
     return kept;
   }
 
-  private startBody(at: number): void {
+  private startBody(): void {
     this.mode = 'body';
     this.body = new BodyScanner();
-    this.bodyStart = at;
   }
 
   private endOfBody(offset: number, at: Instant, length = 3): void {
@@ -369,14 +362,12 @@ export class SmtpSession {
   private commandGap(offset: number, length: number): void {
     this.clientLines.reset();
     this.synchronized = false;
-    this.alignmentUncertain = true;
     this.anomalies.push({ kind: 'client-gap', offset, at: 0, detail: `${length} bytes of client commands missing from the capture` });
   }
 
   // ---- server side ----
 
   private serverData(bytes: Buffer, offset: number, at: Instant): void {
-    this.serverBytes += bytes.length;
     if (!this.sawServerData && this.tls?.implicit && looksLikeReplyStart(bytes)) {
       // The client opened with TLS (implicit TLS, port 465) and the server answered in plaintext SMTP.
       this.serverSpeaksPlaintext = true;
@@ -403,7 +394,6 @@ export class SmtpSession {
   private serverGap(offset: number, length: number): void {
     if (this.tls) return;
     this.replies.gap();
-    this.alignmentUncertain = true;
     // Replies to the commands waiting now may be in the missing bytes: we cannot tell which, so none of them is paired
     // with a later reply (as Zeek does after a content gap) and none is called unanswered.
     for (const c of this.awaiting) c.replyLost = true;
@@ -501,7 +491,7 @@ export class SmtpSession {
     this.awaiting.shift();
     head.reply = reply;
     if (this.pausedFor !== head) return;
-    if (head.verb === 'DATA' && reply.code === 354) this.startBody(head.offset + head.length);
+    if (head.verb === 'DATA' && reply.code === 354) this.startBody();
     if (head.verb === 'STARTTLS' && reply.code === 220) {
       // Normally TLS follows; a capture written by a TLS-inspecting device (or decrypted) shows plaintext instead.
       this.mode = 'tls-pending';

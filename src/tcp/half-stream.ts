@@ -75,10 +75,6 @@ export class HalfStream {
   private ackMade: Map<number, AckAdvance> | null = null;
   dataPackets = 0;
   retransmittedSegments = 0;
-  keepAlives = 0;
-  outOfOrderSegments = 0;
-  /** ACKs from the peer for bytes this side was never seen sending (at that moment). */
-  readonly ackedAhead: { at: Instant; offset: number; frame: number }[] = [];
   /** Bytes that arrived after the peer had already acknowledged them: the capture recorded the ACK first. */
   ackBeforeDataSegments = 0;
   /** Retransmitted bytes that differ from the first copy (the first copy is kept, as Wireshark and Zeek do). */
@@ -157,7 +153,6 @@ export class HalfStream {
     if (length > 0) {
       // Keep-alive: one byte (or none) just below what was already sent (RFC 9293 §3.8.4).
       if (length <= 1 && offset === this.highestSeen - 1) {
-        this.keepAlives++;
         return offset;
       }
       this.dataPackets++;
@@ -177,11 +172,11 @@ export class HalfStream {
 
   /** The peer acknowledged this side's stream up to sequence number `ackSeq`, by the packet `fact`. */
   acknowledged(ackSeq: number, fact: PacketFact): number | null {
-    return this.acknowledgedBy(ackSeq, fact.at, fact.frame, null, -1, fact);
+    return this.acknowledgedBy(ackSeq, null, -1, fact);
   }
 
   /** The same, by packet `index` of the peer's packet log `log` (or, when the log could not keep it, by `fact`). */
-  acknowledgedBy(ackSeq: number, at: Instant, frame: number, log: PacketLog | null, index: number, fact: PacketFact | null): number | null {
+  acknowledgedBy(ackSeq: number, log: PacketLog | null, index: number, fact: PacketFact | null): number | null {
     const offset = this.offsetOf(ackSeq);
     if (offset === null) return null;
     if (offset > this.ackedTo) {
@@ -207,7 +202,6 @@ export class HalfStream {
         (this.ackFacts ??= new Map()).set(i, fact!);
       }
       this.ackCount = i + 1;
-      if (offset > this.highestSeen) this.ackedAhead.push({ at, offset, frame });
       const data = this.finOffset !== null && offset > this.finOffset ? this.finOffset : offset;
       if (data > this.next && this.pending.length && this.pending[0]!.offset <= data) {
         // The receiver has bytes we never saw, and we hold later ones: the hole was lost by the capture.
@@ -344,7 +338,6 @@ export class HalfStream {
   private noteOldBytes(start: number, end: number, at: Instant, frame: number): void {
     const holes = this.uncovered(start, end);
     if (holes.length) {
-      this.outOfOrderSegments++;
       for (const [a, b] of holes) this.insertRange(a, b, at, frame);
     }
     if (holes.reduce((n, [a, b]) => n + b - a, 0) < end - start) this.markRetransmitted(start, end, at);

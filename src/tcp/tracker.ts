@@ -168,7 +168,7 @@ export class ConnectionTracker {
           tsVal, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
         };
       }
-      const ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledgedBy(p.ack, at, p.frame, log, index, fact);
+      const ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledgedBy(p.ack, log, index, fact);
       if (index >= 0) log.setAckOffset(index, ackOffset);
       else fact!.ackOffset = ackOffset;
     }
