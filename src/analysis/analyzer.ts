@@ -1,6 +1,7 @@
 import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import type { CaptureError } from '../capture/errors.js';
+import type { Frame } from '../capture/frame.js';
 import { decodeFrame } from '../decode/ip-tcp.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
 import { computeFacts } from '../diagnose/facts.js';
@@ -9,7 +10,7 @@ import { correlateFlights, flightSummary, type FlightSummary } from '../diagnose
 import { SmtpSession, DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import type { StreamSink } from '../tcp/half-stream.js';
-import { ConnectionTracker, DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
+import { ConnectionTracker, DEFAULT_TRACKER_OPTIONS, SWEEP_EVERY_FRAMES, type TrackerOptions } from '../tcp/tracker.js';
 import { limitFindings, limitHits, retransmissionMismatchFindings } from '../diagnose/rules/limits.js';
 import { buildConnectionJson } from './connection-json.js';
 import { LimitLog } from './limit-log.js';
@@ -96,7 +97,12 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     acc[fate] = (acc[fate] ?? 0) + n;
   });
   let bytesSeen = 0;
+  let frames = 0;
   const errors = await readFrames(inputs, (frame) => {
+    analyseFrame(frame);
+    if (++frames % SWEEP_EVERY_FRAMES === 0) tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
+  });
+  function analyseFrame(frame: Frame): void {
     if (!clock) clock = new Clock(frame.sec, inputs.some((i) => i.info.precision === 'ns') ? 'ns' : 'us');
     let decoded = decodeFrame(frame);
     const acc = accounting[frame.input]!;
@@ -113,7 +119,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     } else acc.tcp!++;
     tracker.packet(decoded, atNs);
     if (options.onProgress && (bytesSeen += frame.data.length + 16) > 0) options.onProgress(bytesSeen);
-  });
+  }
   fragments.finish();
   tracker.finishAll();
 

@@ -31,11 +31,16 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   serverPorts: new Set([25, 465, 587, 2525]),
 };
 
-const SWEEP_EVERY_PACKETS = 8192;
+/** Frames between sweeps for idle and closed connections. Counted in frames of the whole input, not in packets of one
+ * connection table, so that every worker of a sharded run (analysis/sharded.ts) sweeps at the same frames and
+ * finishes each connection for the same reason as a single-threaded run. */
+export const SWEEP_EVERY_FRAMES = 8192;
 
 export interface TrackerEvents {
   listenerFor(c: Connection): ConnectionListener;
   finished(c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void;
+  /** A connection was opened (its id is fixed from here). */
+  opened?(c: Connection): void;
 }
 
 /** The connection table: routes each TCP packet to its connection and direction, opens and finishes connections. */
@@ -44,7 +49,6 @@ export class ConnectionTracker {
   private nextId = 1;
   /** The key inserted into the table last (the most recently active connection's). */
   private mostRecentKey: string | null = null;
-  private sinceSweep = 0;
   evicted = 0;
   /** Evicted connections that had carried data (the others were half-open or empty: a scan or a SYN flood). */
   evictedWithData = 0;
@@ -83,10 +87,6 @@ export class ConnectionTracker {
     this.mostRecentKey = key;
     const fromClient = p.src === c.client.ip && p.srcPort === c.client.port;
     this.apply(c, p, at, fromClient);
-    if (++this.sinceSweep >= SWEEP_EVERY_PACKETS) {
-      this.sinceSweep = 0;
-      this.sweep(at);
-    }
   }
 
   /** Finish everything still open (end of input). */
@@ -118,7 +118,9 @@ export class ConnectionTracker {
       if (said ? said === 'server' : this.looksLikeServer(src, dst)) [client, server] = [dst, src];
     }
     if (this.table.size >= this.options.maxOpenConnections) this.evictOne();
-    return new Connection(this.nextId++, client, server, role, at, this.options, (c) => this.events.listenerFor(c));
+    const c = new Connection(this.nextId++, client, server, role, at, this.options, (c) => this.events.listenerFor(c));
+    this.events.opened?.(c);
+    return c;
   }
 
   private portsAmbiguous(p: TcpPacket): boolean {
@@ -193,7 +195,9 @@ export class ConnectionTracker {
     } else if (fromClient && flags & ACK && h.synAckAt !== null && h.ackAt === null) h.ackAt = at;
   }
 
-  private sweep(now: Instant): void {
+  /** Finishes the connections that closed (and lingered) or went idle by `now`. The caller calls it every
+   * SWEEP_EVERY_FRAMES frames. */
+  sweep(now: Instant): void {
     const o = this.options;
     for (const [key, c] of this.table) {
       const idle = now - c.lastAt;

@@ -20,7 +20,8 @@ interface SizedFlight {
  * hand (512 worked, 513 failed, 514 worked, 1025 answered only its first 512 bytes). */
 export function correlateFlights(connections: FlightSummary[]): FindingJson[] {
   const flights: SizedFlight[] = [];
-  for (const c of connections) {
+  // In connection order, whatever order they finished in (a sharded run finishes them in another).
+  for (const c of [...connections].sort((a, b) => a.id - b.id)) {
     for (const f of c.flights) {
       if (f.commands < 2) continue; // a pipelined group has several commands
       flights.push({ connection: c.id, size: f.length, stalled: f.replyBoundary < f.offset + f.length });
