@@ -9,6 +9,7 @@ import { extractFlights } from './extract/extract.js';
 import { renderHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
 import { JsonConnectionSpool } from './report/json-spool.js';
+import { autoJobs } from './analysis/jobs.js';
 import { summaryOnly } from './report/summary-only.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { ReportDocument } from './report/overview.js';
@@ -103,6 +104,7 @@ async function main(): Promise<number> {
     .option('max-buffered-bytes', { type: 'number', describe: 'out-of-order bytes held per direction while waiting for a missing segment (default 4194304)' })
     .option('max-line-length', { type: 'number', describe: 'characters kept of one SMTP line; longer lines are cut and counted (default 4096)' })
     .option('max-pending-commands', { type: 'number', describe: 'commands awaiting replies per connection before the queue is cleared (default 1000)' })
+    .option('jobs', { type: 'string', default: 'auto', describe: 'worker threads: a number, or auto (one per core, at most 4, for captures of 32 MB or more); the report is the same either way' })
     .option('max-commands', { type: 'number', describe: 'commands listed per connection; later ones are counted only (default 100000)' })
     .version(TOOL_VERSION)
     .help()
@@ -150,8 +152,9 @@ async function main(): Promise<number> {
       }
     : undefined;
 
+  const jobs = argv.jobs === 'auto' ? autoJobs(files) : positiveInteger(Number(argv.jobs), 'jobs');
   const progress = argv.progress ? new ProgressBar(process.stderr, totalSize(files)) : null;
-  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, onProgress: progress ? (n) => progress.update(n) : undefined });
+  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, onProgress: progress ? (n) => progress.update(n) : undefined });
   progress?.done();
   for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
   if (spool) {

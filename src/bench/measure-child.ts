@@ -1,19 +1,22 @@
 // Runs one measurement in its own process and prints one JSON line: {task, ms, packets, connections, maxRssKB}.
-// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|analyze FILE
+// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|analyze FILE [JOBS]
+// analyze runs with JOBS worker threads (default: what the CLI's --jobs auto picks for the file).
 import { analyze } from '../analysis/analyzer.js';
+import { autoJobs } from '../analysis/jobs.js';
 import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import { bareRecordWalk } from './bare-walk.js';
 import { pcapParserWalk } from './pcap-parser-walk.js';
 
 async function main(): Promise<void> {
-  const [task, file] = process.argv.slice(2);
+  const [task, file, jobsArg] = process.argv.slice(2);
   if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|reader|analyze FILE');
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   let packets = 0;
   let connections: number | null = null;
   let diagnosed: Record<string, number> | null = null;
+  let jobs: number | null = null;
   if (task === 'walk') packets = bareRecordWalk(file);
   else if (task === 'pcap-parser') packets = await pcapParserWalk(file);
   else if (task === 'reader') {
@@ -24,7 +27,9 @@ async function main(): Promise<void> {
     // As the CLI runs without a selection: each connection is handed on as it is diagnosed, not held.
     const counts: Record<string, number> = {};
     let n = 0;
+    jobs = jobsArg ? Number(jobsArg) : autoJobs([file]);
     const { report, errors } = await analyze([file], {
+      jobs,
       onConnection: (c) => {
         n++;
         counts[c.diagnosis] = (counts[c.diagnosis] ?? 0) + 1;
@@ -39,7 +44,7 @@ async function main(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(JSON.stringify({ task, ms, cpuMs, packets, connections, diagnosed, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(JSON.stringify({ task, ms, cpuMs, packets, connections, diagnosed, jobs, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
 }
 
 main().catch((e: unknown) => {

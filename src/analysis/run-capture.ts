@@ -1,0 +1,165 @@
+import type { CaptureError } from '../capture/errors.js';
+import type { Frame } from '../capture/frame.js';
+import { CaptureInput } from '../capture/input.js';
+import { readFrames } from '../capture/merge.js';
+import { decodeFrame } from '../decode/ip-tcp.js';
+import { IpReassembler } from '../decode/ip-reassembly.js';
+import { computeFacts } from '../diagnose/facts.js';
+import { diagnoseConnection } from '../diagnose/engine.js';
+import { limitFindings, limitHits, retransmissionMismatchFindings, type LimitHit } from '../diagnose/rules/limits.js';
+import { SmtpSession, type SessionLimits } from '../smtp/session.js';
+import type { Connection } from '../tcp/connection.js';
+import type { StreamSink } from '../tcp/half-stream.js';
+import { ConnectionTracker, SWEEP_EVERY_FRAMES, type TrackerOptions } from '../tcp/tracker.js';
+import { Clock } from './clock.js';
+import { buildConnectionJson } from './connection-json.js';
+import type { ConnectionJson, InputJson } from './report-model.js';
+import { shardOfFrame, shardOfPacket, type Shard } from './shard.js';
+
+/** Options after defaults are applied: plain data, so that a worker thread can be handed them. */
+export interface RunOptions {
+  tracker: TrackerOptions;
+  session: SessionLimits;
+  smtpPorts: ReadonlySet<number>;
+}
+
+/** Where a run hands what it finds, as it finds it. `openedAt` is the ordinal (1-based, over every frame of the
+ * merged input) of the frame that opened the connection: the same in every worker, so a sharded run can number
+ * connections exactly as a single-threaded one does. */
+export interface RunSink {
+  connection(json: ConnectionJson, openedAt: number): void;
+  /** Limits a connection hit (SMTP or not); called only when there are some. */
+  limits(id: number, openedAt: number, smtp: boolean, hits: LimitHit[]): void;
+  /** A connection was opened at frame `openedAt`. */
+  opened?(openedAt: number): void;
+  /** Called after each frame (frames read so far); a sharded worker posts its batches from here. */
+  frameDone?(frames: number, bytesRead: number): void;
+}
+
+export interface RunResult {
+  inputs: InputJson[];
+  errors: CaptureError[];
+  otherTcp: number;
+  evicted: number;
+  evictedWithData: number;
+}
+
+/** Reads the captures (one capture, possibly cut into several files), rebuilds every TCP connection and SMTP dialogue,
+ * and diagnoses each as it finishes. With a shard, only the connections whose 4-tuple hashes to it are rebuilt (every
+ * frame is still read, and counted only by shard 0). */
+export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, shard: Shard | null = null): Promise<RunResult> {
+  const inputs = paths.map((p, i) => new CaptureInput(p, i));
+  const accounting = inputs.map(() => ({ tcp: 0 }) as Record<string, number>);
+  const countsOthers = !shard || shard.index === 0;
+  const sessions = new Map<Connection, SmtpSession>();
+  const openedAt = new Map<number, number>();
+  let otherTcp = 0;
+  let clock: Clock | null = null;
+  let frames = 0;
+
+  const tracker = new ConnectionTracker(
+    {
+      listenerFor(c) {
+        // The SMTP session is made on the first byte of payload, not at the SYN: a SYN flood's half-open connections
+        // then cost only their TCP state. Once made, the session's own sinks take over (no extra hop per delivery).
+        const client: StreamSink = { data: (b, off, t) => open().client.data(b, off, t), gap: (off, n, r) => open().client.gap(off, n, r) };
+        const server: StreamSink = { data: (b, off, t) => open().server.data(b, off, t), gap: (off, n, r) => open().server.gap(off, n, r) };
+        const open = (): SmtpSession => {
+          const s = new SmtpSession(c.roleSource !== 'port', o.session);
+          sessions.set(c, s);
+          Object.assign(client, s.client);
+          Object.assign(server, s.server);
+          return s;
+        };
+        return { client, server };
+      },
+      opened(c) {
+        openedAt.set(c.id, frames + 1);
+        sink.opened?.(frames + 1);
+      },
+      finished(c, why) {
+        const session = sessions.get(c) ?? new SmtpSession(c.roleSource !== 'port', o.session);
+        sessions.delete(c);
+        const opened = openedAt.get(c.id)!;
+        openedAt.delete(c.id);
+        session.finish();
+        const onSmtpPort = o.smtpPorts.has(c.server.port);
+        const hits = limitHits(c, session, why, o.tracker, o.session);
+        if (!session.looksLikeSmtp() && !(onSmtpPort && (c.clientHalf.dataPackets > 0 || c.serverHalf.dataPackets > 0))) {
+          if (hits.length) sink.limits(c.id, opened, false, hits);
+          otherTcp++;
+          return;
+        }
+        if (hits.length) sink.limits(c.id, opened, true, hits);
+        const facts = computeFacts(c, session);
+        const verdict = diagnoseConnection(facts, why, clock);
+        verdict.findings.push(...retransmissionMismatchFindings(c), ...limitFindings(hits));
+        sink.connection(buildConnectionJson(facts, verdict, clock!), opened);
+      },
+    },
+    o.tracker,
+  );
+
+  const fragments = new IpReassembler((input, fate, n) => {
+    if (!countsOthers) return;
+    const acc = accounting[input]!;
+    acc[fate] = (acc[fate] ?? 0) + n;
+  });
+  let bytesRead = 0;
+  const analyseFrame = (frame: Frame): void => {
+    if (!clock) clock = new Clock(frame.sec, inputs.some((i) => i.info.precision === 'ns') ? 'ns' : 'us');
+    // Sharded: a frame whose header bytes name another worker's connection is that worker's, accounting included.
+    // Frames the bytes cannot place are decoded by every worker and accounted by shard 0 unless they are TCP.
+    let owner = -1;
+    if (shard) {
+      owner = shardOfFrame(frame, shard.count);
+      if (owner >= 0 && owner !== shard.index) return;
+    }
+    const counts = !shard || owner === shard.index || shard.index === 0;
+    let decoded = decodeFrame(frame);
+    const acc = accounting[frame.input]!;
+    const atNs = (frame.sec - clock.baseSec) * 1e9 + frame.nsec;
+    if (decoded === 'ip-fragment') {
+      // Fragment frames are accounted by the reassembler once their datagram's fate is known.
+      const whole = fragments.offer(frame, atNs);
+      if (!whole) return;
+      decoded = decodeFrame(whole);
+      if (typeof decoded === 'string') return;
+      if (shard && shardOfPacket(decoded, shard.count) !== shard.index) return;
+    } else if (typeof decoded === 'string') {
+      if (counts) acc[decoded] = (acc[decoded] ?? 0) + 1;
+      return;
+    } else {
+      if (shard && owner < 0 && shardOfPacket(decoded, shard.count) !== shard.index) return;
+      acc.tcp!++;
+    }
+    tracker.packet(decoded, atNs);
+  };
+  const errors = await readFrames(inputs, (frame) => {
+    analyseFrame(frame);
+    frames++;
+    if (frames % SWEEP_EVERY_FRAMES === 0) tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
+    bytesRead += frame.data.length + 16;
+    sink.frameDone?.(frames, bytesRead);
+  });
+  fragments.finish();
+  tracker.finishAll();
+
+  return {
+    inputs: inputs.map((i, n) => ({
+      file: i.info.file,
+      format: i.info.format,
+      compressed: i.info.compressed,
+      precision: i.info.precision,
+      snaplen: i.info.snaplen,
+      linkTypes: i.info.linkTypes,
+      packets: i.info.packets,
+      accounting: accounting[n]!,
+      truncated: i.info.truncated,
+    })),
+    errors,
+    otherTcp,
+    evicted: tracker.evicted,
+    evictedWithData: tracker.evictedWithData,
+  };
+}
