@@ -44,8 +44,9 @@ export function runSharded(paths: string[], run: RunOptions, jobs: number, colle
     };
     const deliver = (m: Extract<ShardMessage, { kind: 'batch' }>, worker: number) => {
       numbering.progress(worker, m.opens, m.watermark);
-      for (let i = 0; i < m.connections.length; i++) {
-        const json = m.connections[i]!;
+      const connections: ConnectionJson[] = m.connections ? JSON.parse(m.connections) : [];
+      for (let i = 0; i < connections.length; i++) {
+        const json = connections[i]!;
         numbering.whenNumbered(m.connectionOpenedAt[i]!, (id) => {
           json.id = id;
           collect.connection(json);
