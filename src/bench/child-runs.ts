@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze';
+/** analyze: as the CLI runs by default (--jobs auto); analyze-1: the same on one thread. */
+export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze' | 'analyze-1';
 
 export interface Measurement {
   /** Time inside the process (file open to result), ms. */
@@ -17,6 +18,8 @@ export interface Measurement {
   maxRssKB: number;
   connections?: number | null;
   diagnosed?: Record<string, number> | null;
+  /** Worker threads the analysis used. */
+  jobs?: number | null;
 }
 
 const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
@@ -24,7 +27,8 @@ const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
 /** Runs one task in a fresh Node process, so that its peak RSS is its own. */
 export function measureInChild(task: Task, file: string): Measurement {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [CHILD, task, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const args = task === 'analyze-1' ? ['analyze', file, '1'] : [task, file];
+  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${task} failed: ${r.stderr || r.error?.message}`);
   const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;

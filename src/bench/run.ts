@@ -1,7 +1,8 @@
 // npm run bench -- [--size 100M | --sizes 10M,100M,1G] [--runs 3] [--tshark-runs 1] [--no-tshark] [--keep]
 //                  [--file existing.pcap] [--dir DIR] [--seed N]
 // Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
-// walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS, and
+// walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS — as the
+// CLI runs by default (--jobs auto) and on one thread — and
 // tshark when installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -52,6 +53,7 @@ interface SizeResult {
   pcapParser: Measurement;
   reader: Measurement;
   analyze: Measurement;
+  analyzeOneThread: Measurement;
   tshark: Measurement | null;
 }
 
@@ -64,15 +66,16 @@ function medianOf(runs: Measurement[]): Measurement {
     maxRssKB: median(runs.map((r) => r.maxRssKB)),
     connections: runs[0]!.connections,
     diagnosed: runs[0]!.diagnosed,
+    jobs: runs[0]!.jobs,
   };
 }
 
 function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeResult, 'sessions' | 'generateMs'> {
   const bytes = statSync(file).size;
   measureInChild('walk', file); // warm the page cache: every contender reads from memory
-  const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], reader: [], analyze: [] };
+  const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], reader: [], analyze: [], 'analyze-1': [] };
   for (let r = 0; r < args.runs; r++) {
-    for (const task of ['walk', 'pcap-parser', 'reader', 'analyze'] as const) {
+    for (const task of ['walk', 'pcap-parser', 'reader', 'analyze', 'analyze-1'] as const) {
       const m = measureInChild(task, file);
       runs[task].push(m);
       process.stderr.write(`  ${label} run ${r + 1}/${args.runs} ${task}: ${(m.ms / 1000).toFixed(2)} s, RSS ${(m.maxRssKB / 1024).toFixed(0)} MB\n`);
@@ -98,6 +101,7 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     pcapParser: medianOf(runs['pcap-parser']),
     reader: medianOf(runs.reader),
     analyze: analyzeM,
+    analyzeOneThread: medianOf(runs['analyze-1']),
     tshark,
   };
 }
@@ -115,11 +119,12 @@ function printResult(r: SizeResult): void {
   row('bare readSync walk', r.walk);
   row('pcap-parser events', r.pcapParser);
   row('our reader (frames only)', r.reader);
-  row('smtp-pcap-diagnose', r.analyze);
+  row(`smtp-pcap-diagnose, ${r.analyze.jobs ?? 1} thread${(r.analyze.jobs ?? 1) > 1 ? 's' : ''}`, r.analyze);
+  if ((r.analyze.jobs ?? 1) > 1) row('smtp-pcap-diagnose, 1 thread', r.analyzeOneThread);
   if (r.tshark) row('tshark -Y smtp -T fields', r.tshark, true);
   console.log(`\n${r.label}: ${mb(r.bytes).toFixed(0)} MB, ${r.packets} packets, ${r.analyze.connections} SMTP connections` +
     (r.sessions !== null ? ` (${r.sessions} sessions generated in ${secs(r.generateMs!)})` : ''));
-  const widths = [26, 10, 12, 14, 10];
+  const widths = [34, 10, 12, 14, 10];
   console.log(['', 'time', 'throughput', 'packets/s', 'peak RSS'].map((h, i) => h.padStart(i ? widths[i]! : 0).padEnd(i ? 0 : widths[0]!)).join(''));
   for (const cells of rows) console.log(cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[0]!))).join(''));
   const vsWalk = r.analyze.ms / r.walk.ms;
@@ -128,7 +133,7 @@ function printResult(r: SizeResult): void {
     const vsTshark = r.tshark.wallMs / r.analyze.wallMs;
     console.log(`  tshark / analysis:     ${vsTshark.toFixed(1)}×   (goal ≥ 30×, wall times incl. start-up)  ${vsTshark >= 30 ? 'ok' : 'MISSED'}`);
   }
-  console.log(`  analysis CPU time:     ${secs(r.analyze.cpuMs ?? NaN)} (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: other work skews wall times)`);
+  console.log(`  analysis CPU time:     ${secs(r.analyze.cpuMs ?? NaN)} (${r.analyze.jobs ?? 1} thread(s); one thread: ${secs(r.analyzeOneThread.cpuMs ?? NaN)}) (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: other work skews wall times)`);
   const peak = r.analyze.maxRssKB / 1024;
   console.log(`  peak RSS:              ${peak.toFixed(0)} MB   (goal ≤ 150 MB)  ${peak <= 150 ? 'ok' : 'MISSED'}`);
   if (r.analyze.diagnosed) console.log(`  diagnoses: ${Object.entries(r.analyze.diagnosed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -174,6 +179,10 @@ function record(r: SizeResult, args: BenchArgs): void {
     analyzeCpuMs: Math.round(r.analyze.cpuMs ?? NaN),
     analyzeMBps: Math.round(mb(r.bytes) / (r.analyze.ms / 1000)),
     analyzeRssMB: Math.round(r.analyze.maxRssKB / 1024),
+    analyzeJobs: r.analyze.jobs ?? 1,
+    analyzeOneThreadMs: Math.round(r.analyzeOneThread.ms),
+    analyzeOneThreadCpuMs: Math.round(r.analyzeOneThread.cpuMs ?? NaN),
+    analyzeOneThreadRssMB: Math.round(r.analyzeOneThread.maxRssKB / 1024),
     tsharkMs: r.tshark ? Math.round(r.tshark.wallMs) : null,
     tsharkRssMB: r.tshark ? Math.round(r.tshark.maxRssKB / 1024) : null,
     vsWalk: Number((r.analyze.ms / r.walk.ms).toFixed(2)),
