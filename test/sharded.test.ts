@@ -2,11 +2,12 @@
 // the report does not change by one byte, whatever N: same connections, same numbers, same words, same exit code and
 // the same fault line for a broken file. Checked here on real captures and on a synthetic multi-session capture that
 // carries every diagnosis the generator makes.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../dist/analysis/analyzer.js';
+import { autoJobs } from '../dist/analysis/jobs.js';
 import { generateCapture } from '../dist/bench/generate.js';
 import { fixturePath, hasSharedCaptures, runCli, SHARED_CAPTURES } from './helpers/cli.js';
 
@@ -95,5 +96,22 @@ describe('the library with jobs', () => {
     expect(report.connections.map((c) => [c.id, c.client, c.diagnosis])).toEqual(single.report.connections.map((c) => [c.id, c.client, c.diagnosis]));
     expect(report.inputs).toEqual(single.report.inputs);
     expect(report.capture).toEqual(single.report.capture);
+  });
+});
+
+describe('--jobs auto', () => {
+  it('one thread for small captures and stdin; one per idle core, at most 4, for big ones', () => {
+    const big = join(dir, 'big.pcap');
+    writeFileSync(big, '');
+    truncateSync(big, 40 << 20); // sparse: only its size is read
+    const small = fixturePath('lab/incident-513-client.pcap');
+    expect(autoJobs([small], 8, 0)).toBe(1);
+    expect(autoJobs(['-'], 8, 0)).toBe(1);
+    expect(autoJobs([big], 2, 0.1)).toBe(2);
+    expect(autoJobs([big], 8, 0.5)).toBe(4);
+    // A busy host: workers would share cores with the MTA and be slower than one thread.
+    expect(autoJobs([big], 2, 1.8)).toBe(1);
+    expect(autoJobs([big], 4, 2.2)).toBe(2);
+    expect(autoJobs([big, join(dir, 'missing.pcap')], 8, 0)).toBe(1);
   });
 });
