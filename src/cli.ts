@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     .option('max-buffered-bytes', { type: 'number', describe: 'out-of-order bytes held per direction while waiting for a missing segment (default 4194304)' })
     .option('max-line-length', { type: 'number', describe: 'characters kept of one SMTP line; longer lines are cut and counted (default 4096)' })
     .option('max-pending-commands', { type: 'number', describe: 'commands awaiting replies per connection before the queue is cleared (default 1000)' })
-    .option('jobs', { type: 'string', default: 'auto', describe: 'worker threads: a number, or auto (one per core, at most 4, for captures of 32 MB or more); the report is the same either way' })
+    .option('jobs', { type: 'string', default: 'auto', describe: 'worker threads: a number, or auto (one per idle core, at most 4, for captures of 32 MB or more); the report is the same either way' })
     .option('max-commands', { type: 'number', describe: 'commands listed per connection; later ones are counted only (default 100000)' })
     .version(TOOL_VERSION)
     .help()
