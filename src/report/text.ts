@@ -5,6 +5,7 @@ import { printable } from './sanitize.js';
 import { PLAIN, type Style } from './style.js';
 import type { MessageView } from '../select/message-view.js';
 import { evidenceRows } from './evidence.js';
+import { renderLongTable } from './long-table.js';
 import { formatMs } from './time.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
@@ -18,7 +19,14 @@ export interface TextOptions {
   messageView?: MessageView | null;
   /** Terminal width for wrapping summaries. */
   width?: number;
+  /** Most rows in the connections table before connections without a problem are left out of it (counted in one
+   * line instead); --verbose lists every one. Default TABLE_ROW_LIMIT. */
+  tableRowLimit?: number;
 }
+
+/** A terminal table of 20 000 healthy connections buries the problems and takes longer to draw than the analysis;
+ * past this many rows the table keeps the problem connections only. */
+export const TABLE_ROW_LIMIT = 1000;
 
 /** The default terminal view: inputs, a table of connections (problems first), then each problem connection's
  * transcript with its evidence. */
@@ -40,16 +48,16 @@ export function renderText(report: ReportJson, o: TextOptions = {}): string {
     return out.join('\n') + '\n';
   }
   const summaryWidth = Math.max(30, width - 83);
-  const table = new Table({
-    head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'],
-    style: { head: [], border: [] },
-    colWidths: [5, 14, 32, 11, 21, summaryWidth],
-    wordWrap: true,
-  });
-  for (const c of conns) {
-    table.push([String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)]);
+  const limit = o.tableRowLimit ?? TABLE_ROW_LIMIT;
+  const listed = o.verbose || conns.length <= limit ? conns : conns.filter((c) => c.diagnosis !== 'none');
+  const rows = listed.map((c) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)]);
+  out.push('', renderLongTable({ head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, summaryWidth] }, rows));
+  if (listed.length < conns.length) {
+    const n = conns.length - listed.length;
+    out.push(
+      st.dim(`${n} connection${n > 1 ? 's' : ''} without a problem ${n > 1 ? 'are' : 'is'} not listed (the table would have ${conns.length} rows): --verbose lists every one; --host, --port or --since narrow the report; -f json has them all.`),
+    );
   }
-  out.push('', table.toString());
   for (const f of report.capture.findings) out.push('', st.yellow('Across connections: ') + printable(f.message, 2000));
   for (const l of report.capture.limits) out.push(st.yellow(`Limit reached: ${l}`));
   for (const c of conns) {

@@ -1,0 +1,48 @@
+// A capture of thousands of connections: the terminal table must stay readable and quick to draw.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyzer.js';
+import type { ReportJson } from '../src/analysis/report-model.js';
+import { generateCapture } from '../src/bench/generate.js';
+import { renderLongTable } from '../src/report/long-table.js';
+import { renderText } from '../src/report/text.js';
+
+let dir = '';
+let report: ReportJson;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'long-table-'));
+  const file = join(dir, 'many.pcap');
+  generateCapture(file, { targetBytes: 6 << 20, seed: 11 });
+  report = (await analyze([file])).report;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tableRowIds = (text: string) => [...text.matchAll(/^│ (\d+) +│/gm)].map((m) => Number(m[1]));
+
+describe('the connections table of a long capture', () => {
+  it('is drawn in chunks that stitch into exactly the one-table text', () => {
+    const rows = report.connections.map((c) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, c.diagnosis, c.summary]);
+    expect(rows.length).toBeGreaterThan(50);
+    const o = { head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, 40] };
+    const whole = renderLongTable(o, rows, 100_000);
+    expect(renderLongTable(o, rows, 7)).toBe(whole);
+    expect(renderLongTable(o, rows, 1)).toBe(whole);
+  });
+
+  it('past the row limit lists the problem connections only and says how many others there are', () => {
+    const problems = report.connections.filter((c) => c.diagnosis !== 'none').map((c) => c.id);
+    const clean = report.connections.length - problems.length;
+    expect(problems.length).toBeGreaterThan(0);
+    expect(clean).toBeGreaterThan(20);
+    const text = renderText(report, { tableRowLimit: 20 });
+    expect(tableRowIds(text).sort((a, b) => a - b)).toEqual([...problems].sort((a, b) => a - b));
+    expect(text).toContain(`${clean} connections without a problem are not listed (the table would have ${report.connections.length} rows)`);
+    // --verbose, or a table within the limit, lists every connection.
+    expect(tableRowIds(renderText(report, { tableRowLimit: 20, verbose: true })).length).toBe(report.connections.length);
+    const within = renderText(report, { tableRowLimit: 100_000 });
+    expect(tableRowIds(within).length).toBe(report.connections.length);
+    expect(within).not.toContain('not listed');
+  });
+});
