@@ -41,16 +41,27 @@ export function tsharkAvailable(): boolean {
   return spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** The CLI as a user runs it (`smtp-pcap-diagnose F`, text report, default --jobs), under /usr/bin/time; output
+ * discarded. Exit code 1 (problems found) is success here. */
+export function measureCli(file: string): Measurement {
+  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  return timed(process.execPath, [cli, '--no-progress', file], [0, 1]);
+}
+
 /** `tshark -r F -Y smtp -T fields …` under /usr/bin/time (for its peak RSS); output discarded. */
 export function measureTshark(file: string): Measurement {
+  return timed('tshark', ['-r', file, ...TSHARK_ARGS], [0]);
+}
+
+function timed(command: string, commandArgs: string[], okCodes: number[]): Measurement {
   const timeFile = join(tmpdir(), `bench-tshark-time-${process.pid}.txt`);
   const useTime = existsSync('/usr/bin/time');
-  const cmd = useTime ? '/usr/bin/time' : 'tshark';
-  const args = useTime ? ['-f', '%M', '-o', timeFile, 'tshark', '-r', file, ...TSHARK_ARGS] : ['-r', file, ...TSHARK_ARGS];
+  const cmd = useTime ? '/usr/bin/time' : command;
+  const args = useTime ? ['-f', '%M', '-o', timeFile, command, ...commandArgs] : commandArgs;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
+  if (!okCodes.includes(r.status ?? -1)) throw new Error(`${command} failed: ${r.stderr}`);
   let maxRssKB = 0;
   if (useTime) {
     maxRssKB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());

@@ -8,7 +8,7 @@ import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
+import { measureCli, measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
 import { generateCapture } from './generate.js';
 import { median } from './median.js';
 import { parseSize, sizeLabel } from './size.js';
@@ -54,6 +54,7 @@ interface SizeResult {
   reader: Measurement;
   analyze: Measurement;
   analyzeOneThread: Measurement;
+  cli: Measurement;
   tshark: Measurement | null;
 }
 
@@ -73,6 +74,7 @@ function medianOf(runs: Measurement[]): Measurement {
 function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeResult, 'sessions' | 'generateMs'> {
   const bytes = statSync(file).size;
   measureInChild('walk', file); // warm the page cache: every contender reads from memory
+  const cli: Measurement[] = [];
   const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], reader: [], analyze: [], 'analyze-1': [] };
   for (let r = 0; r < args.runs; r++) {
     for (const task of ['walk', 'pcap-parser', 'reader', 'analyze', 'analyze-1'] as const) {
@@ -80,6 +82,9 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
       runs[task].push(m);
       process.stderr.write(`  ${label} run ${r + 1}/${args.runs} ${task}: ${(m.ms / 1000).toFixed(2)} s, RSS ${(m.maxRssKB / 1024).toFixed(0)} MB\n`);
     }
+    const c = measureCli(file);
+    cli.push(c);
+    process.stderr.write(`  ${label} run ${r + 1}/${args.runs} cli: ${(c.wallMs / 1000).toFixed(2)} s, RSS ${(c.maxRssKB / 1024).toFixed(0)} MB\n`);
   }
   let tshark: Measurement | null = null;
   if (args.tshark && args.tsharkRuns > 0) {
@@ -102,6 +107,7 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     reader: medianOf(runs.reader),
     analyze: analyzeM,
     analyzeOneThread: medianOf(runs['analyze-1']),
+    cli: medianOf(cli),
     tshark,
   };
 }
@@ -121,6 +127,7 @@ function printResult(r: SizeResult): void {
   row('our reader (frames only)', r.reader);
   row(`smtp-pcap-diagnose, ${r.analyze.jobs ?? 1} thread${(r.analyze.jobs ?? 1) > 1 ? 's' : ''}`, r.analyze);
   if ((r.analyze.jobs ?? 1) > 1) row('smtp-pcap-diagnose, 1 thread', r.analyzeOneThread);
+  row('  the CLI, text report (wall)', r.cli, true);
   if (r.tshark) row('tshark -Y smtp -T fields', r.tshark, true);
   console.log(`\n${r.label}: ${mb(r.bytes).toFixed(0)} MB, ${r.packets} packets, ${r.analyze.connections} SMTP connections` +
     (r.sessions !== null ? ` (${r.sessions} sessions generated in ${secs(r.generateMs!)})` : ''));
@@ -180,6 +187,8 @@ function record(r: SizeResult, args: BenchArgs): void {
     analyzeMBps: Math.round(mb(r.bytes) / (r.analyze.ms / 1000)),
     analyzeRssMB: Math.round(r.analyze.maxRssKB / 1024),
     analyzeJobs: r.analyze.jobs ?? 1,
+    cliWallMs: Math.round(r.cli.wallMs),
+    cliRssMB: Math.round(r.cli.maxRssKB / 1024),
     analyzeOneThreadMs: Math.round(r.analyzeOneThread.ms),
     analyzeOneThreadCpuMs: Math.round(r.analyzeOneThread.cpuMs ?? NaN),
     analyzeOneThreadRssMB: Math.round(r.analyzeOneThread.maxRssKB / 1024),
