@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { loadCorpus } from '../src/fuzz/corpus.js';
 import { makeCase } from '../src/fuzz/cases.js';
 import { violations } from '../src/fuzz/invariant.js';
 import { fuzz } from '../src/fuzz/runner.js';
+import { analyze } from '../src/analysis/analyzer.js';
 
 // Mutated real captures (bit flips, insertions, deletions, cuts at every header boundary, length fields set to
 // 0 / huge / off by one, shuffled and repeated records, concatenated files, pcapng blocks of unknown types or with bad
@@ -47,5 +49,27 @@ describe('fuzzing', () => {
     expect(s.failures).toEqual([]);
     // The mutations do reach the error paths, not only harmless bytes.
     expect(s.exitCodes['2'] ?? 0).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('60 mutated captures: worker threads (--jobs 2 and 3) report exactly what one thread reports', async () => {
+    // Broken headers, fragments and cut records are where a worker's quick look at the header bytes could disagree
+    // with the decoder about whose frame it is; the reports must still be identical.
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-jobs-'));
+    try {
+      for (let i = 0; i < 60; i++) {
+        const c = makeCase(corpus, 99, i);
+        const paths = c.files.map((bytes, n) => {
+          const p = join(dir, `case-${i}-${n}.pcap`);
+          writeFileSync(p, bytes);
+          return p;
+        });
+        const one = await analyze(paths, { jobs: 1 });
+        const many = await analyze(paths, { jobs: 2 + (i % 2) });
+        expect(many.report, `case ${i}: ${c.labels.join(', ')}`).toEqual(one.report);
+        expect(many.errors.map((e) => e.message), `case ${i}`).toEqual(one.errors.map((e) => e.message));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 });
