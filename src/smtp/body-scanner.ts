@@ -46,15 +46,10 @@ export class BodyScanner {
   }
 
   headers(): { messageId: string | null; subject: string | null } {
-    const text = this.head ? this.head.toString('latin1', 0, this.headBytes) : '';
-    const end = text.search(/\r?\n\r?\n/);
-    const block = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
-    const field = (name: string) => {
-      const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block);
-      // A copy of its own: a slice would keep the whole head string (up to 16 KB) alive as long as the transaction.
-      return m ? ownCopy(m[1]!.trim()) : null;
-    };
-    return { messageId: field('Message-ID'), subject: field('Subject') };
+    if (!this.head) return { messageId: null, subject: null };
+    // Only the header block (up to the first empty line) is decoded, not the whole 16 KB head.
+    const block = this.head.toString('latin1', 0, headerBlockEnd(this.head, this.headBytes)).replace(FOLDED_LINE, ' ');
+    return { messageId: headerField(block, MESSAGE_ID_FIELD), subject: headerField(block, SUBJECT_FIELD) };
   }
 
   /** The body is over and its headers read: the head buffer goes back to the pool for the next message. */
@@ -103,6 +98,28 @@ export class BodyScanner {
       if (this.headBytes >= this.maxHeadBytes) this.headDone = true;
     }
   }
+}
+
+/** A continuation line of a folded header (RFC 5322 §2.2.3): unfolded into one space. */
+const FOLDED_LINE = /\r?\n[ \t]+/g;
+const MESSAGE_ID_FIELD = /^Message-ID:[ \t]*(.*)$/im;
+const SUBJECT_FIELD = /^Subject:[ \t]*(.*)$/im;
+
+/** Where the header block of head[0, length) ends: at the first empty line (the "\r?\n\r?\n" that starts it), or at
+ * `length`. Bytes past `length` are stale (the buffer is reused) and never read. */
+function headerBlockEnd(head: Buffer, length: number): number {
+  for (let lf = head.indexOf(10); lf >= 0 && lf < length; lf = head.indexOf(10, lf + 1)) {
+    const next = lf + 1 < length ? head[lf + 1] : -1;
+    const emptyLine = next === 10 || (next === 13 && lf + 2 < length && head[lf + 2] === 10);
+    if (emptyLine) return lf > 0 && head[lf - 1] === 13 ? lf - 1 : lf;
+  }
+  return length;
+}
+
+function headerField(block: string, field: RegExp): string | null {
+  const m = field.exec(block);
+  // A copy of its own: a slice would keep the whole header block alive as long as the transaction.
+  return m ? ownCopy(m[1]!.trim()) : null;
 }
 
 /** A flat copy of a latin1 string (V8 makes substrings as views into their parent). */

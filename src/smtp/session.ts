@@ -185,7 +185,7 @@ export class SmtpSession {
         pos += take;
         if (this.bdatLeft === 0) this.mode = 'command';
       } else {
-        pos = this.clientLines.push(bytes, offset, at, (line) => this.clientLine(line), pos);
+        pos = this.clientLines.push(bytes, offset, at, this.onClientLine, pos);
       }
     }
   }
@@ -225,6 +225,9 @@ export class SmtpSession {
       } else this.replay(h);
     }
   }
+
+  /** Made once, not per segment. */
+  private readonly onClientLine = (line: Line): boolean => this.clientLine(line);
 
   /** Returns false when the bytes after this line must not be read as lines (body, chunk, paused). */
   private clientLine(line: Line): boolean {
