@@ -46,19 +46,19 @@ export class ReplyAssembler {
   }
 
   private line(l: Line): void {
-    // A reply line is a code 200-599, an optional " " or "-", then text (read by hand: this runs for every line).
-    const t = l.text;
-    const c0 = t.charCodeAt(0);
-    const c1 = t.charCodeAt(1);
-    const c2 = t.charCodeAt(2);
+    // A reply line is a code 200-599, an optional " " or "-", then text: read from the bytes by hand (this runs for
+    // every line), and only the text after the code is decoded.
+    const c0 = l.charAt(0);
+    const c1 = l.charAt(1);
+    const c2 = l.charAt(2);
     if (!(c0 >= 0x32 && c0 <= 0x35 && isDigit(c1) && isDigit(c2))) {
-      this.onAnomaly({ kind: 'garbled-reply-line', offset: l.offset, at: l.at, detail: `server line is not a reply: "${t.slice(0, 60)}"` });
+      this.onAnomaly({ kind: 'garbled-reply-line', offset: l.offset, at: l.at, detail: `server line is not a reply: "${l.textFrom(0, 60)}"` });
       return;
     }
     const code = (c0 - 0x30) * 100 + (c1 - 0x30) * 10 + (c2 - 0x30);
-    const separator = t.charCodeAt(3);
+    const separator = l.charAt(3);
     const more = separator === 0x2d;
-    const text = more || separator === 0x20 ? t.slice(4) : t.slice(3);
+    const text = l.textFrom(more || separator === 0x20 ? 4 : 3);
     let r = this.partial;
     if (r && r.code !== code) {
       this.onAnomaly({ kind: 'reply-code-mismatch', offset: l.offset, at: l.at, detail: `continuation line has code ${code}, reply began with ${r.code}` });
