@@ -7,8 +7,8 @@ import { KIND_SYN_ACK } from '../tcp/packet-log.js';
 import { type Clock, ms } from './clock.js';
 import type { CommandJson, ConnectionJson, FlightJson, TransactionJson } from './report-model.js';
 
-// Built once per connection, for every connection: plain loops, each output object made once and nothing made only
-// to be thrown away.
+// Built once per connection, for every connection: plain loops (indexed where they run per command: an unoptimised
+// for-of makes an iterator), each output object made once and nothing made only to be thrown away.
 
 /** Renders one diagnosed connection into the JSON contract's shape. */
 export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock): ConnectionJson {
@@ -58,7 +58,8 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
 
 function commandsJson(commands: TimedCommand[], clock: Clock): CommandJson[] {
   const out: CommandJson[] = [];
-  for (const t of commands) {
+  for (let i = 0; i < commands.length; i++) {
+    const t = commands[i]!;
     const cmd = t.command;
     const r = cmd.reply;
     const json: CommandJson = {
@@ -80,7 +81,8 @@ function commandsJson(commands: TimedCommand[], clock: Clock): CommandJson[] {
 /** The flights that carried commands. */
 function flightsJson(flights: FlightFacts[], clock: Clock): FlightJson[] {
   const out: FlightJson[] = [];
-  for (const x of flights) {
+  for (let i = 0; i < flights.length; i++) {
+    const x = flights[i]!;
     if (x.commands.length === 0) continue;
     const ack = x.ack?.packet;
     out.push({

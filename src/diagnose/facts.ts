@@ -62,7 +62,11 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
   // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
   // Flight i is c.flights[i], so the groups are an array by flight index.
   const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
-  for (const command of session.commands) {
+  // Indexed loops here and in the rules: this runs once per connection, often before the optimiser has compiled it,
+  // and an unoptimised for-of makes an iterator and a result object per step.
+  const sessionCommands = session.commands;
+  for (let k = 0; k < sessionCommands.length; k++) {
+    const command = sessionCommands[k]!;
     // Range indexes, not range objects: two lookups per command, nothing made.
     const range = c.rangeIndexAt(command.offset);
     const sentAt = range >= 0 ? c.rangeFirstSentAt(range) : command.at;
@@ -87,7 +91,8 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
     let boundary = flight.start;
     let answered = 0;
     let prefix = true;
-    for (const t of inFlight) {
+    for (let k = 0; k < inFlight.length; k++) {
+      const t = inFlight[k]!;
       const r = t.command.reply;
       if (r) answered++;
       const timely = r !== null && (!next || r.at <= next.firstAt);

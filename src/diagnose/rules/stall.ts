@@ -36,14 +36,16 @@ export function findStall(ctx: RuleContext): Stall | null {
   const f = ctx.facts;
   const session = f.session;
   if (session.tls) return null;
-  for (const flight of f.flights) {
+  for (let i = 0; i < f.flights.length; i++) {
+    const flight = f.flights[i]!;
     const timed = flight.commands;
     // Replies that came only after the client's next flight are "late": the client had moved on (or given up).
     const nextFlight = f.connection.clientHalf.flights[flight.flight.index + 1];
     // Lists made only for a flight that has such commands: nearly every flight of nearly every connection has none.
     let waiting: TimedCommand[] | null = null;
     let late: TimedCommand[] | null = null;
-    for (const t of timed) {
+    for (let k = 0; k < timed.length; k++) {
+      const t = timed[k]!;
       if (isWaiting(t)) (waiting ??= []).push(t);
       else if (nextFlight && isLate(t, nextFlight)) (late ??= []).push(t);
     }
@@ -93,7 +95,7 @@ function isLate(t: TimedCommand, next: Flight): boolean {
   const c = t.command;
   if (!c.reply || c.verb === 'QUIT') return false;
   let firstResponse = c.reply.at;
-  for (const r of c.interim) firstResponse = Math.min(firstResponse, r.at);
+  for (let i = 0; i < c.interim.length; i++) firstResponse = Math.min(firstResponse, c.interim[i]!.at);
   return firstResponse > next.firstAt && c.offset + c.length <= next.start;
 }
 
