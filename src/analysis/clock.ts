@@ -2,6 +2,12 @@ import type { TimestampPrecision } from '../capture/frame.js';
 import type { Instant } from '../tcp/facts.js';
 
 const MAX_CACHED_SECONDS = 4096;
+/** Instants remembered with their text (direct-mapped by value): a connection's report names the same instant many
+ * times (pipelined commands share a send time, an ACK often comes with the reply). A prime, so that instants in whole
+ * microseconds spread over every slot. */
+const RECENT_INSTANTS = 509;
+/** "000" … "999": the fraction is written three digits at a time, with no number-to-text conversion or padding. */
+const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
 /** Turns capture instants (ns since `baseSec`) into ISO-8601 text at the capture's own precision, and durations
  * into milliseconds. */
@@ -11,14 +17,47 @@ export class Clock {
     readonly precision: TimestampPrecision,
   ) {}
 
+  private readonly recentKeys = new Float64Array(RECENT_INSTANTS).fill(NaN);
+  private readonly recentTexts: string[] = new Array<string>(RECENT_INSTANTS).fill('');
+
   iso(t: Instant): string {
+    const slot = Math.abs(t) % RECENT_INSTANTS | 0;
+    if (this.recentKeys[slot] === t) return this.recentTexts[slot]!;
+    const text = this.format(t);
+    this.recentKeys[slot] = t;
+    this.recentTexts[slot] = text;
+    return text;
+  }
+
+  private format(t: Instant): string {
     const totalNs = Math.round(t);
     const sec = this.baseSec + Math.floor(totalNs / 1e9);
     const ns = totalNs - Math.floor(totalNs / 1e9) * 1e9;
-    const date = this.dateText(sec);
-    const frac = this.precision === 'ns' ? String(ns).padStart(9, '0') : String(Math.floor(ns / 1000)).padStart(6, '0');
-    return `${date}.${frac}Z`;
+    if (!(ns >= 0 && ns < 1e9)) return this.formatOddly(sec, ns);
+    const prefix = this.secondText(sec);
+    const micro = Math.floor(ns / 1000);
+    const high = Math.floor(micro / 1000);
+    const text = prefix + THREE_DIGITS[high]! + THREE_DIGITS[micro - high * 1000]!;
+    return this.precision === 'ns' ? text + THREE_DIGITS[ns - micro * 1000]! + 'Z' : text + 'Z';
   }
+
+  /** What format() writes for a fraction outside 0…1e9 (rounding far from the base second), as it always did. */
+  private formatOddly(sec: number, ns: number): string {
+    const frac = this.precision === 'ns' ? String(ns).padStart(9, '0') : String(Math.floor(ns / 1000)).padStart(6, '0');
+    return `${this.dateText(sec)}.${frac}Z`;
+  }
+
+  /** "YYYY-MM-DDTHH:MM:SS." of a second since the epoch; the last one asked for is kept at hand. */
+  private secondText(sec: number): string {
+    if (sec !== this.lastSecond) {
+      this.lastSecond = sec;
+      this.lastSecondText = `${this.dateText(sec)}.`;
+    }
+    return this.lastSecondText;
+  }
+
+  private lastSecond = NaN;
+  private lastSecondText = '';
 
   /** "YYYY-MM-DDTHH:MM:SS" of a second since the epoch. Cached: a report asks for the same few seconds many times. */
   private dateText(sec: number): string {

@@ -1,33 +1,23 @@
-import type { ConnectionFacts } from '../diagnose/facts.js';
+import type { ConnectionFacts, FlightFacts, TimedCommand } from '../diagnose/facts.js';
 import type { Verdict } from '../diagnose/verdict.js';
+import type { Transaction } from '../smtp/model.js';
 import { endpointText } from '../tcp/connection.js';
+import type { Gap } from '../tcp/facts.js';
+import { KIND_SYN_ACK } from '../tcp/packet-log.js';
 import { type Clock, ms } from './clock.js';
-import type { CommandJson, ConnectionJson } from './report-model.js';
+import type { CommandJson, ConnectionJson, FlightJson, TransactionJson } from './report-model.js';
+
+// Built once per connection, for every connection: plain loops (indexed where they run per command: an unoptimised
+// for-of makes an iterator), each output object made once and nothing made only to be thrown away.
 
 /** Renders one diagnosed connection into the JSON contract's shape. */
 export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock): ConnectionJson {
   const c = f.connection;
   const s = f.session;
-  const commands: CommandJson[] = f.commands.map((t) => {
-    const cmd = t.command;
-    const r = cmd.reply;
-    return {
-      command: cmd.verb,
-      argument: cmd.argument,
-      offset: cmd.offset,
-      length: cmd.length,
-      sentAt: clock.iso(t.sentAt),
-      ackedAt: t.ack ? clock.iso(t.ack.packet.at) : null,
-      flight: t.flight,
-      reply: r ? { code: r.code, text: r.lines.join('\n'), at: clock.iso(r.at), latencyMs: ms(r.at - t.sentAt) } : null,
-      ...(cmd.replyLost ? { replyLostInCapture: true } : {}),
-    };
-  });
-  const gaps = [
-    ...c.clientHalf.gaps.map((g) => ({ side: 'client' as const, offset: g.start, length: g.end - g.start, reason: g.reason, acked: g.acked })),
-    ...c.serverHalf.gaps.map((g) => ({ side: 'server' as const, offset: g.start, length: g.end - g.start, reason: g.reason, acked: g.acked })),
-  ];
   const rtt = f.rtt;
+  const h = c.handshake;
+  const server = c.serverHalf;
+  const synAck = server.packets.firstOfKind(KIND_SYN_ACK);
   return {
     id: c.id,
     client: endpointText(c.client),
@@ -38,10 +28,10 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     vantage: v.vantage,
     handshakeRttMs: rtt ? ms(rtt.total) : null,
     handshake: {
-      synAt: c.handshake.synAt === null ? null : clock.iso(c.handshake.synAt),
-      synAckAt: c.handshake.synAckAt === null ? null : clock.iso(c.handshake.synAckAt),
-      ackAt: c.handshake.ackAt === null ? null : clock.iso(c.handshake.ackAt),
-      synAckTtl: c.serverHalf.packets.find((p) => p.kind === 'syn-ack')?.ttl ?? null,
+      synAt: h.synAt === null ? null : clock.iso(h.synAt),
+      synAckAt: h.synAckAt === null ? null : clock.iso(h.synAckAt),
+      ackAt: h.ackAt === null ? null : clock.iso(h.ackAt),
+      synAckTtl: synAck >= 0 ? server.packets.ttlOf(synAck) : null,
     },
     outcome: v.outcome,
     diagnosis: v.diagnosis,
@@ -49,52 +39,101 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     middlebox: v.middlebox,
     summary: v.summary,
     banner: s.banner ? { code: s.banner.code, text: s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,
-    commands,
-    flights: f.flights
-      .filter((x) => x.commands.length > 0)
-      .map((x) => ({
-        index: x.flight.index,
-        offset: x.flight.start,
-        length: x.flight.end - x.flight.start,
-        sentAt: clock.iso(x.flight.firstAt),
-        commands: x.commands.length,
-        answered: x.answered,
-        replyBoundary: x.replyBoundary,
-        ack: x.ack
-          ? { at: clock.iso(x.ack.packet.at), delayMs: ms(x.ack.packet.at - x.flight.firstAt), frame: x.ack.packet.frame, input: x.ack.packet.input, ttl: x.ack.packet.ttl, ipId: x.ack.packet.ipId, window: x.ack.packet.window }
-          : null,
-      })),
-    transactions: s.transactions.map((t) => ({
-      mailFrom: t.mailFrom,
-      rcptTo: t.rcpts.map((r) => r.address),
-      rcptCodes: t.rcpts.map((r) => r.command.reply?.code ?? null),
-      dataBytes: t.dataBytes,
-      messageId: t.messageId,
-      subject: t.subject,
-      outcome: t.outcome,
-    })),
+    commands: commandsJson(f.commands, clock),
+    flights: flightsJson(f.flights, clock),
+    transactions: transactionsJson(s.transactions),
     findings: v.findings,
     tcp: {
       clientPackets: c.clientHalf.packetCount,
-      serverPackets: c.serverHalf.packetCount,
+      serverPackets: server.packetCount,
       clientBytes: c.clientHalf.highestSeen,
-      serverBytes: c.serverHalf.highestSeen,
-      retransmissions: c.clientHalf.retransmittedSegments + c.serverHalf.retransmittedSegments,
-      gaps,
+      serverBytes: server.highestSeen,
+      retransmissions: c.clientHalf.retransmittedSegments + server.retransmittedSegments,
+      gaps: gapsJson(c.clientHalf.gaps, server.gaps),
       closedBy: closedBy(f),
     },
     anomalies: s.anomalies.map((a) => ({ kind: a.kind, offset: a.offset, detail: a.detail })),
   };
 }
 
+function commandsJson(commands: TimedCommand[], clock: Clock): CommandJson[] {
+  const out: CommandJson[] = [];
+  for (let i = 0; i < commands.length; i++) {
+    const t = commands[i]!;
+    const cmd = t.command;
+    const r = cmd.reply;
+    const json: CommandJson = {
+      command: cmd.verb,
+      argument: cmd.argument,
+      offset: cmd.offset,
+      length: cmd.length,
+      sentAt: clock.iso(t.sentAt),
+      ackedAt: t.ack ? clock.iso(t.ack.packet.at) : null,
+      flight: t.flight,
+      reply: r ? { code: r.code, text: r.lines.length === 1 ? r.lines[0]! : r.lines.join('\n'), at: clock.iso(r.at), latencyMs: ms(r.at - t.sentAt) } : null,
+    };
+    if (cmd.replyLost) json.replyLostInCapture = true; // present only when true (last, as the contract's order has it)
+    out.push(json);
+  }
+  return out;
+}
+
+/** The flights that carried commands. */
+function flightsJson(flights: FlightFacts[], clock: Clock): FlightJson[] {
+  const out: FlightJson[] = [];
+  for (let i = 0; i < flights.length; i++) {
+    const x = flights[i]!;
+    if (x.commands.length === 0) continue;
+    const ack = x.ack?.packet;
+    out.push({
+      index: x.flight.index,
+      offset: x.flight.start,
+      length: x.flight.end - x.flight.start,
+      sentAt: clock.iso(x.flight.firstAt),
+      commands: x.commands.length,
+      answered: x.answered,
+      replyBoundary: x.replyBoundary,
+      ack: ack ? { at: clock.iso(ack.at), delayMs: ms(ack.at - x.flight.firstAt), frame: ack.frame, input: ack.input, ttl: ack.ttl, ipId: ack.ipId, window: ack.window } : null,
+    });
+  }
+  return out;
+}
+
+function transactionsJson(transactions: Transaction[]): TransactionJson[] {
+  const out: TransactionJson[] = [];
+  for (const t of transactions) {
+    const rcptTo: string[] = [];
+    const rcptCodes: (number | null)[] = [];
+    for (const r of t.rcpts) {
+      rcptTo.push(r.address);
+      rcptCodes.push(r.command.reply?.code ?? null);
+    }
+    out.push({ mailFrom: t.mailFrom, rcptTo, rcptCodes, dataBytes: t.dataBytes, messageId: t.messageId, subject: t.subject, outcome: t.outcome });
+  }
+  return out;
+}
+
+function gapsJson(client: Gap[], server: Gap[]): ConnectionJson['tcp']['gaps'] {
+  const out: ConnectionJson['tcp']['gaps'] = [];
+  for (const g of client) out.push({ side: 'client', offset: g.start, length: g.end - g.start, reason: g.reason, acked: g.acked });
+  for (const g of server) out.push({ side: 'server', offset: g.start, length: g.end - g.start, reason: g.reason, acked: g.acked });
+  return out;
+}
+
+/** The first of the FINs and RSTs; on a tie, in the order client FIN, server FIN, client RST, server RST. */
 function closedBy(f: ConnectionFacts): string {
   const e = f.end;
-  const events: [number, string][] = [];
-  if (e.clientFinAt !== null) events.push([e.clientFinAt, 'client FIN']);
-  if (e.serverFinAt !== null) events.push([e.serverFinAt, 'server FIN']);
-  if (e.clientRstAt !== null) events.push([e.clientRstAt, 'client RST']);
-  if (e.serverRstAt !== null) events.push([e.serverRstAt, 'server RST']);
-  if (!events.length) return 'open at end of capture';
-  events.sort((a, b) => a[0] - b[0]);
-  return events[0]![1];
+  let at = Infinity;
+  let by = 'open at end of capture';
+  const earlier = (t: number | null, what: string): void => {
+    if (t !== null && t < at) {
+      at = t;
+      by = what;
+    }
+  };
+  earlier(e.clientFinAt, 'client FIN');
+  earlier(e.serverFinAt, 'server FIN');
+  earlier(e.clientRstAt, 'client RST');
+  earlier(e.serverRstAt, 'server RST');
+  return by;
 }

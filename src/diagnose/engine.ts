@@ -1,5 +1,6 @@
 import { type Clock, humanDuration } from '../analysis/clock.js';
 import type { Diagnosis } from '../analysis/report-model.js';
+import type { Transaction } from '../smtp/model.js';
 import { addFinding, type RuleContext } from './context.js';
 import type { ConnectionFacts } from './facts.js';
 import { mostCommon, ttlClass } from './fingerprint.js';
@@ -187,18 +188,31 @@ function serverHopsWords(ctx: RuleContext): string {
 function healthySummary(ctx: RuleContext, outcome: string, middlebox: Middlebox | null): string {
   const s = ctx.facts.session;
   const txs = s.transactions;
-  const delivered = txs.filter((t) => t.outcome === 'delivered').length;
+  let delivered = 0;
+  for (const t of txs) if (t.outcome === 'delivered') delivered++;
   const parts: string[] = [];
   if (outcome === 'encrypted') parts.push(s.tls?.implicit ? 'Implicit TLS from the first byte: the SMTP dialogue is encrypted and cannot be inspected.' : 'The dialogue switched to TLS (STARTTLS); what followed is encrypted.');
   else if (outcome === 'not-smtp') parts.push('This connection does not carry an SMTP dialogue.');
   else if (txs.length) {
     parts.push(`${txs.length} mail transaction(s), ${delivered} delivered${txs.length - delivered ? `, ${txs.length - delivered} ${txs.filter((t) => t.outcome !== 'delivered').map((t) => t.outcome).join('/')}` : ''}; every command was answered.`);
-    const refused = txs.flatMap((t) => t.rcpts.filter((r) => r.command.reply && r.command.reply.code >= 400));
-    if (refused.length) parts.push(`${refused.length} recipient(s) refused by the server (${refused.map((r) => r.command.reply!.code).join(', ')}): a policy answer, not a transport fault.`);
+    const refused = refusedRecipientCodes(txs);
+    if (refused) parts.push(`${refused.length} recipient(s) refused by the server (${refused.join(', ')}): a policy answer, not a transport fault.`);
   } else parts.push('No mail transaction; every command was answered.');
   if (middlebox?.kind === 'split-proxy') parts.push(`A TCP-terminating proxy (or a deliberately slow server) sits in the path: ${middlebox.evidence[0]}; it did no harm here.`);
   if (middlebox?.kind === 'smtp-inspection') parts.push(`An SMTP-inspecting firewall rewrites the dialogue: ${middlebox.evidence[0]}.`);
   return parts.join(' ');
+}
+
+/** The codes of the recipients the server refused (4xx, 5xx), in order; null when none was (no list made then). */
+function refusedRecipientCodes(txs: Transaction[]): number[] | null {
+  let codes: number[] | null = null;
+  for (const t of txs) {
+    for (const r of t.rcpts) {
+      const reply = r.command.reply;
+      if (reply && reply.code >= 400) (codes ??= []).push(reply.code);
+    }
+  }
+  return codes;
 }
 
 function strongest(ms: Middlebox[]): Middlebox | null {

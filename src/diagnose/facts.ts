@@ -22,7 +22,8 @@ export interface FlightFacts {
   answered: number;
   /** Stream offset up to which its commands were answered in time (before the client's next flight). */
   replyBoundary: number;
-  /** The first ACK covering the whole flight. */
+  /** The first ACK covering the whole flight; looked up only for a flight that carried commands (the report shows no
+   * other, no rule reads it), null otherwise. */
   ack: AckAdvance | null;
 }
 
@@ -57,33 +58,41 @@ export interface ConnectionEnd {
 
 export function computeFacts(connection: Connection, session: SmtpSession): ConnectionFacts {
   const c = connection.clientHalf;
-  const commands: TimedCommand[] = session.commands.map((command) => {
+  const commands: TimedCommand[] = [];
+  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
+  // Flight i is c.flights[i], so the groups are an array by flight index.
+  const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
+  // Indexed loops here and in the rules: this runs once per connection, often before the optimiser has compiled it,
+  // and an unoptimised for-of makes an iterator and a result object per step.
+  const sessionCommands = session.commands;
+  for (let k = 0; k < sessionCommands.length; k++) {
+    const command = sessionCommands[k]!;
     // Range indexes, not range objects: two lookups per command, nothing made.
     const range = c.rangeIndexAt(command.offset);
     const sentAt = range >= 0 ? c.rangeFirstSentAt(range) : command.at;
     const last = c.rangeIndexAt(command.offset + command.length - 1);
-    return {
+    const t: TimedCommand = {
       command,
       sentAt,
       completedAt: last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt,
       ack: c.firstAckCovering(command.offset + command.length),
       flight: range >= 0 ? c.rangeFlight(range) : -1,
     };
-  });
-  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
-  const byFlight = new Map<number, TimedCommand[]>();
-  for (const t of commands) {
-    const group = byFlight.get(t.flight);
-    if (group) group.push(t);
-    else byFlight.set(t.flight, [t]);
+    commands.push(t);
+    if (t.flight >= 0 && t.flight < byFlight.length) {
+      const group = byFlight[t.flight];
+      if (group) group.push(t);
+      else byFlight[t.flight] = [t];
+    }
   }
   const flights = c.flights.map((flight, i) => {
     const next = c.flights[i + 1];
-    const inFlight = byFlight.get(flight.index) ?? [];
+    const inFlight = flight.index === i ? (byFlight[i] ?? []) : commands.filter((t) => t.flight === flight.index);
     let boundary = flight.start;
     let answered = 0;
     let prefix = true;
-    for (const t of inFlight) {
+    for (let k = 0; k < inFlight.length; k++) {
+      const t = inFlight[k]!;
       const r = t.command.reply;
       if (r) answered++;
       const timely = r !== null && (!next || r.at <= next.firstAt);
@@ -91,7 +100,7 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
       else prefix = false;
     }
     if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
-    return { flight, commands: inFlight, answered, replyBoundary: boundary, ack: c.firstAckCovering(flight.end) };
+    return { flight, commands: inFlight, answered, replyBoundary: boundary, ack: inFlight.length ? c.firstAckCovering(flight.end) : null };
   });
   const s = connection.serverHalf;
   const quit = session.commands.find((x) => x.verb === 'QUIT') ?? null;

@@ -14,7 +14,8 @@ export function connectionOutcome(ctx: RuleContext): Outcome {
   const last = txs[txs.length - 1];
   const c = ctx.facts.connection;
   // Open only if nobody closed: a client FIN after giving up ends the dialogue even if the server never closed.
-  const stillOpen = ctx.finishedBy === 'end-of-capture' && [c.clientHalf, c.serverHalf].every((h) => h.finAt === null && h.rstAt === null);
+  const stillOpen =
+    ctx.finishedBy === 'end-of-capture' && c.clientHalf.finAt === null && c.clientHalf.rstAt === null && c.serverHalf.finAt === null && c.serverHalf.rstAt === null;
   if (last) {
     if (stillOpen && (last.outcome === 'incomplete' || last.outcome === 'aborted')) return 'incomplete';
     if (last.outcome === 'incomplete') return 'aborted';

@@ -9,6 +9,10 @@ export class BodyScanner {
   private head: Buffer | null = null;
   private headBytes = 0;
   private headDone = false;
+  /** Where the search for the end of the header block resumes: no LF before it starts an empty line. */
+  private blockSearchFrom = 0;
+  /** Message-ID and Subject, read as soon as the header block was complete (the head buffer is given back then). */
+  private readHeaders: MessageHeaders | null = null;
 
   constructor(private readonly maxHeadBytes = 16_384) {}
 
@@ -45,16 +49,11 @@ export class BodyScanner {
     this.headDone = true;
   }
 
-  headers(): { messageId: string | null; subject: string | null } {
-    const text = this.head ? this.head.toString('latin1', 0, this.headBytes) : '';
-    const end = text.search(/\r?\n\r?\n/);
-    const block = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
-    const field = (name: string) => {
-      const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block);
-      // A copy of its own: a slice would keep the whole head string (up to 16 KB) alive as long as the transaction.
-      return m ? ownCopy(m[1]!.trim()) : null;
-    };
-    return { messageId: field('Message-ID'), subject: field('Subject') };
+  headers(): MessageHeaders {
+    if (this.readHeaders) return this.readHeaders;
+    if (!this.head) return { messageId: null, subject: null };
+    // No empty line in what was kept: the whole head is the header block.
+    return fieldsOf(this.head, headerBlockEnd(this.head, this.headBytes));
   }
 
   /** The body is over and its headers read: the head buffer goes back to the pool for the next message. */
@@ -101,8 +100,69 @@ export class BodyScanner {
       if (take > 0) bytes.copy((this.head ??= takeHead(this.maxHeadBytes)), this.headBytes, from, from + take);
       this.headBytes += take;
       if (this.headBytes >= this.maxHeadBytes) this.headDone = true;
+      if (take > 0) this.readHeadersOnceComplete();
     }
   }
+
+  /** The header block usually ends in the body's first segment: read its fields then and give the head buffer back,
+   * instead of holding 16 KB per connection for as long as the body takes. The first empty line of the head is final
+   * once seen (an earlier LF still waiting for its next byte would leave this one undecided too), so this reads the
+   * same block headers() would at the end. */
+  private readHeadersOnceComplete(): void {
+    const head = this.head!;
+    const length = this.headBytes;
+    for (;;) {
+      const lf = head.indexOf(10, this.blockSearchFrom);
+      if (lf < 0 || lf >= length) {
+        this.blockSearchFrom = length;
+        return;
+      }
+      const next = lf + 1 < length ? head[lf + 1]! : -1;
+      if (next === -1 || (next === 13 && lf + 2 >= length)) {
+        this.blockSearchFrom = lf; // decided by bytes not here yet
+        return;
+      }
+      if (next === 10 || (next === 13 && head[lf + 2] === 10)) {
+        this.readHeaders = fieldsOf(head, lf > 0 && head[lf - 1] === 13 ? lf - 1 : lf);
+        this.release();
+        return;
+      }
+      this.blockSearchFrom = lf + 1;
+    }
+  }
+}
+
+/** A continuation line of a folded header (RFC 5322 §2.2.3): unfolded into one space. */
+const FOLDED_LINE = /\r?\n[ \t]+/g;
+const MESSAGE_ID_FIELD = /^Message-ID:[ \t]*(.*)$/im;
+const SUBJECT_FIELD = /^Subject:[ \t]*(.*)$/im;
+
+/** Where the header block of head[0, length) ends: at the first empty line (the "\r?\n\r?\n" that starts it), or at
+ * `length`. Bytes past `length` are stale (the buffer is reused) and never read. */
+function headerBlockEnd(head: Buffer, length: number): number {
+  for (let lf = head.indexOf(10); lf >= 0 && lf < length; lf = head.indexOf(10, lf + 1)) {
+    const next = lf + 1 < length ? head[lf + 1] : -1;
+    const emptyLine = next === 10 || (next === 13 && lf + 2 < length && head[lf + 2] === 10);
+    if (emptyLine) return lf > 0 && head[lf - 1] === 13 ? lf - 1 : lf;
+  }
+  return length;
+}
+
+export interface MessageHeaders {
+  messageId: string | null;
+  subject: string | null;
+}
+
+/** Message-ID and Subject of the header block head[0, end). Only that block is decoded, not the whole 16 KB head. */
+function fieldsOf(head: Buffer, end: number): MessageHeaders {
+  const block = head.toString('latin1', 0, end).replace(FOLDED_LINE, ' ');
+  return { messageId: headerField(block, MESSAGE_ID_FIELD), subject: headerField(block, SUBJECT_FIELD) };
+}
+
+function headerField(block: string, field: RegExp): string | null {
+  const m = field.exec(block);
+  // A copy of its own: a slice would keep the whole header block alive as long as the transaction.
+  return m ? ownCopy(m[1]!.trim()) : null;
 }
 
 /** A flat copy of a latin1 string (V8 makes substrings as views into their parent). */

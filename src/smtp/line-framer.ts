@@ -1,17 +1,38 @@
 import type { Instant } from '../tcp/facts.js';
 
-/** One line of an SMTP stream: its text (latin1, terminator removed, cut at the keep limit), where it starts in the
- * stream, its length on the wire including the terminator, and when its first byte arrived. */
-export interface Line {
-  text: string;
-  offset: number;
-  length: number;
-  at: Instant;
+/** One line of an SMTP stream, as a view: its bytes are `bytes[start, end)` (latin1, terminator removed, cut at the
+ * keep limit), where it starts in the stream, its length on the wire including the terminator, and when its first
+ * byte arrived. The framer hands the same object for every line, valid only during the callback: a reader decodes
+ * just the part it keeps (a reply's text, a command's argument), so no whole-line string is made only to be sliced. */
+export class Line {
+  bytes: Buffer = NO_BYTES;
+  start = 0;
+  end = 0;
+  offset = 0;
+  length = 0;
+  at: Instant = 0;
   /** Longer than what was kept (the text is cut). */
-  overlong: boolean;
+  overlong = false;
   /** The line ended with a bare LF instead of CRLF (RFC 5321 §2.3.8 requires CRLF). */
-  bareLf: boolean;
+  bareLf = false;
+
+  /** The line's text (a new string each call). */
+  text(): string {
+    return this.bytes.toString('latin1', this.start, this.end);
+  }
+
+  /** Character `i` of the text as a code, or -1 past its end. */
+  charAt(i: number): number {
+    return i < this.end - this.start ? this.bytes[this.start + i]! : -1;
+  }
+
+  /** Text from character `from` up to (not including) `to`, or to the end. */
+  textFrom(from: number, to = this.end - this.start): string {
+    return this.bytes.toString('latin1', this.start + from, this.start + Math.min(to, this.end - this.start));
+  }
 }
+
+const NO_BYTES = Buffer.alloc(0);
 
 /** Splits a byte stream into lines across segment boundaries, keeping at most `maxKept` characters of each line so
  * that a line of megabytes without CRLF costs no memory. */
@@ -21,11 +42,13 @@ export class LineFramer {
   private start = -1;
   private startAt: Instant = 0;
   private total = 0;
+  private readonly line = new Line();
   overlongLines = 0;
 
   constructor(private readonly maxKept: number) {}
 
-  /** Feed bytes at stream `offset`; calls `onLine` for each completed line. Returns nothing; a partial line waits. */
+  /** Feed bytes at stream `offset`; calls `onLine` for each completed line (stopping early if it returns false).
+   * Returns where reading stopped in `bytes`; a partial line waits for more. */
   push(bytes: Buffer, offset: number, at: Instant, onLine: (l: Line) => boolean | void, from = 0): number {
     let pos = from;
     while (pos < bytes.length) {
@@ -33,9 +56,9 @@ export class LineFramer {
       const end = nl < 0 ? bytes.length : nl + 1;
       if (this.start < 0 && nl >= 0 && end - pos <= this.maxKept) {
         // The common case: a whole line inside this segment, nothing pending: read it in place, no copies.
-        const line = this.wholeLine(bytes, pos, end, offset, at);
+        const stop = this.hand(onLine, this.wholeLine(bytes, pos, end, offset, at));
         pos = end;
-        if (onLine(line) === false) return pos;
+        if (stop) return pos;
         continue;
       }
       if (this.start < 0) {
@@ -50,9 +73,8 @@ export class LineFramer {
       }
       pos = end;
       if (nl >= 0) {
-        const line = this.complete();
         // The consumer may ask to stop here (e.g. a command that changes how the next bytes are read).
-        if (onLine(line) === false) return pos;
+        if (this.hand(onLine, this.complete())) return pos;
       }
     }
     return pos;
@@ -84,28 +106,51 @@ export class LineFramer {
     return Buffer.concat(this.parts).toString('latin1');
   }
 
+  /** Hands `line` to the consumer; returns whether it asked to stop. The view then lets go of the bytes (a segment's
+   * buffer may be a window into a large read buffer, which a framer waiting for its next line must not keep alive). */
+  private hand(onLine: (l: Line) => boolean | void, line: Line): boolean {
+    const stop = onLine(line) === false;
+    line.bytes = NO_BYTES;
+    return stop;
+  }
+
   /** A line lying whole in bytes[pos..end) (end just past its LF), with nothing pending: what complete() would make. */
   private wholeLine(bytes: Buffer, pos: number, end: number, offset: number, at: Instant): Line {
     const crlf = end - pos >= 2 && bytes[end - 2] === 13;
-    const text = bytes.toString('latin1', pos, crlf ? end - 2 : end - 1);
-    return { text, offset: offset + pos, length: end - pos, at, overlong: false, bareLf: !crlf };
+    return this.view(bytes, pos, crlf ? end - 2 : end - 1, offset + pos, end - pos, at, false, !crlf);
   }
 
   private complete(): Line {
     const raw = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     const overlong = this.total > this.kept;
     if (overlong) this.overlongLines++;
-    let text = raw.toString('latin1');
+    const n = raw.length;
+    let textEnd: number;
     let bareLf = false;
     if (!overlong) {
-      if (text.endsWith('\r\n')) text = text.slice(0, -2);
-      else {
-        text = text.slice(0, -1);
-        bareLf = true;
-      }
-    } else text = text.replace(/\r?\n$/, '');
-    const line: Line = { text, offset: this.start, length: this.total, at: this.startAt, overlong, bareLf };
+      // The kept bytes end with the LF: drop "\r\n", or a bare "\n".
+      const crlf = n >= 2 && raw[n - 2] === 13 && raw[n - 1] === 10;
+      textEnd = crlf ? n - 2 : n - 1;
+      bareLf = !crlf;
+    } else {
+      // Cut at the keep limit: a terminator is dropped only if the kept part happens to end with one.
+      textEnd = n >= 1 && raw[n - 1] === 10 ? (n >= 2 && raw[n - 2] === 13 ? n - 2 : n - 1) : n;
+    }
+    const line = this.view(raw, 0, textEnd, this.start, this.total, this.startAt, overlong, bareLf);
     this.reset();
     return line;
+  }
+
+  private view(bytes: Buffer, start: number, end: number, offset: number, length: number, at: Instant, overlong: boolean, bareLf: boolean): Line {
+    const l = this.line;
+    l.bytes = bytes;
+    l.start = start;
+    l.end = end;
+    l.offset = offset;
+    l.length = length;
+    l.at = at;
+    l.overlong = overlong;
+    l.bareLf = bareLf;
+    return l;
   }
 }

@@ -5,8 +5,6 @@ import type { Reply, SmtpAnomaly } from './model.js';
 /** Lines kept of one multi-line reply (an EHLO answer has a dozen; RFC 5321 sets no limit). */
 const MAX_REPLY_LINES_KEPT = 1000;
 
-const REPLY_LINE = /^([2-5]\d\d)([ -]?)(.*)$/s;
-
 /** Builds replies from the server's lines: "250-a", "250-b", "250 c" is one reply (RFC 5321 §4.2.1). A line that is not
  * a reply is reported as an anomaly and otherwise ignored. */
 export class ReplyAssembler {
@@ -22,8 +20,11 @@ export class ReplyAssembler {
   }
 
   push(bytes: Buffer, offset: number, at: Instant): void {
-    this.lines.push(bytes, offset, at, (l) => this.line(l));
+    this.lines.push(bytes, offset, at, this.onLine);
   }
+
+  /** Made once, not per segment. */
+  private readonly onLine = (l: Line): void => this.line(l);
 
   /** Server lines longer than the keep limit (their text was cut). */
   get overlongLines(): number {
@@ -45,14 +46,19 @@ export class ReplyAssembler {
   }
 
   private line(l: Line): void {
-    const m = REPLY_LINE.exec(l.text);
-    if (!m) {
-      this.onAnomaly({ kind: 'garbled-reply-line', offset: l.offset, at: l.at, detail: `server line is not a reply: "${l.text.slice(0, 60)}"` });
+    // A reply line is a code 200-599, an optional " " or "-", then text: read from the bytes by hand (this runs for
+    // every line), and only the text after the code is decoded.
+    const c0 = l.charAt(0);
+    const c1 = l.charAt(1);
+    const c2 = l.charAt(2);
+    if (!(c0 >= 0x32 && c0 <= 0x35 && isDigit(c1) && isDigit(c2))) {
+      this.onAnomaly({ kind: 'garbled-reply-line', offset: l.offset, at: l.at, detail: `server line is not a reply: "${l.textFrom(0, 60)}"` });
       return;
     }
-    const code = Number(m[1]);
-    const more = m[2] === '-';
-    const text = m[3]!;
+    const code = (c0 - 0x30) * 100 + (c1 - 0x30) * 10 + (c2 - 0x30);
+    const separator = l.charAt(3);
+    const more = separator === 0x2d;
+    const text = l.textFrom(more || separator === 0x20 ? 4 : 3);
     let r = this.partial;
     if (r && r.code !== code) {
       this.onAnomaly({ kind: 'reply-code-mismatch', offset: l.offset, at: l.at, detail: `continuation line has code ${code}, reply began with ${r.code}` });
@@ -73,4 +79,8 @@ export class ReplyAssembler {
       this.onReply(r);
     }
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }

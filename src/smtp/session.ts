@@ -185,7 +185,7 @@ export class SmtpSession {
         pos += take;
         if (this.bdatLeft === 0) this.mode = 'command';
       } else {
-        pos = this.clientLines.push(bytes, offset, at, (line) => this.clientLine(line), pos);
+        pos = this.clientLines.push(bytes, offset, at, this.onClientLine, pos);
       }
     }
   }
@@ -226,6 +226,9 @@ export class SmtpSession {
     }
   }
 
+  /** Made once, not per segment. */
+  private readonly onClientLine = (line: Line): boolean => this.clientLine(line);
+
   /** Returns false when the bytes after this line must not be read as lines (body, chunk, paused). */
   private clientLine(line: Line): boolean {
     if (this.mode === 'auth-response') {
@@ -235,28 +238,28 @@ export class SmtpSession {
       if (auth) this.pausedFor = auth;
       return false;
     }
-    if (this.looksLikeCredential(line.text)) {
+    if (this.looksLikeCredential(line)) {
       // Right after AUTH, a bare base64 line is a credential even where no 334 was seen (reply lost, or the server
       // never answered): never let it through as a "command".
       this.hiddenCredentialLines++;
       return true;
     }
-    const { verb, argument } = parseCommandLine(line.text);
+    const { verb, argument } = parseCommandLine(line);
     if (!this.synchronized) {
       // After a gap, or when the capture began mid-connection, we do not know whether these lines are commands or a
       // message body: take only an upper-case SMTP verb as a command, and a lone "." as the end of a body.
-      if (line.text === '.') {
+      if (line.end - line.start === 1 && line.charAt(0) === 0x2e) {
         this.endOfBody(line.offset, line.at, line.length);
         return true;
       }
-      if (!isKnownVerb(verb) || !line.text.startsWith(verb)) {
+      if (!isKnownVerb(verb) || !line.text().startsWith(verb)) {
         this.unsynchronizedLines++;
         return true;
       }
       this.synchronized = true;
     }
     if (isKnownVerb(verb)) this.knownVerbs++;
-    const cmd: Command = { kind: 'command', verb, argument, offset: line.offset, length: line.length, at: line.at, reply: null, interim: [] };
+    const cmd: Command = { kind: 'command', verb, argument, offset: line.offset, length: line.length, at: line.at, reply: null, interim: NO_INTERIM_REPLIES };
     if (verb === 'AUTH') cmd.argument = argument.split(' ')[0] ?? '';
     if (line.bareLf) this.anomalies.push({ kind: 'bare-lf', offset: line.offset, at: line.at, detail: `${verb} line ended with a bare LF` });
     if (line.overlong) this.anomalies.push({ kind: 'overlong-line', offset: line.offset, at: line.at, detail: `client line of ${line.length} bytes (RFC 5321 allows 512)` });
@@ -331,7 +334,7 @@ export class SmtpSession {
 
   private endOfBody(offset: number, at: Instant, length = 3): void {
     const bytes = this.body?.bytes ?? 0;
-    const end: Command = { kind: 'end-of-data', verb: '.', argument: '', offset, length, at, reply: null, interim: [], bodyBytes: bytes };
+    const end: Command = { kind: 'end-of-data', verb: '.', argument: '', offset, length, at, reply: null, interim: NO_INTERIM_REPLIES, bodyBytes: bytes };
     if (this.current && this.body) {
       this.current.end = end;
       this.current.dataBytes = bytes;
@@ -410,6 +413,11 @@ export class SmtpSession {
   private realign(reply: Reply): void {
     const verb = ONLY_ANSWERS[reply.code];
     if (!verb || !this.awaiting.length || this.awaiting[0]!.verb === verb) return;
+    this.skipUntil(verb, reply);
+  }
+
+  /** The realignment itself, apart: its closures would otherwise make a context on every reply. */
+  private skipUntil(verb: string, reply: Reply): void {
     let idx = this.awaiting.findIndex((c) => c.verb === verb);
     if (idx < 0 && this.pausedFor) {
       // The server answered something after the command we paused on, so it never switched modes: read on as commands.
@@ -431,11 +439,12 @@ export class SmtpSession {
   /** Client lines taken for AUTH credentials without a 334 before them (kept out of every report). */
   hiddenCredentialLines = 0;
 
-  private looksLikeCredential(text: string): boolean {
+  private looksLikeCredential(line: Line): boolean {
     const last = this.commands[this.commands.length - 1];
     if (!last || last.verb !== 'AUTH') return false;
     // RFC 4954 §4: continuations are base64 (or "*" to cancel); a command has a verb and usually a space.
-    return text === '*' || (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && !isKnownVerb(text.toUpperCase()));
+    const text = line.text();
+    return text === '*' || (BASE64_LINE.test(text) && !isKnownVerb(text.toUpperCase()));
   }
 
   /** Set when the client's TLS handshake was answered by a plaintext server (see serverData). */
@@ -480,7 +489,8 @@ export class SmtpSession {
       return;
     }
     if (head.verb === 'AUTH' && reply.code === 334) {
-      head.interim.push(reply);
+      if (head.interim === NO_INTERIM_REPLIES) head.interim = [reply];
+      else head.interim.push(reply);
       if (this.pausedFor === head) {
         this.pausedFor = null;
         this.mode = 'auth-response';
@@ -500,6 +510,12 @@ export class SmtpSession {
     this.resume();
   }
 }
+
+/** The interim replies of every command that has none (all but AUTH): shared, never pushed to (see dispatch). Not
+ * frozen: measured, a frozen array here made the young objects of every session survive the scavenges (GC time ×2). */
+const NO_INTERIM_REPLIES: Reply[] = [];
+
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Replies with no command waiting that are kept (the anomaly log still counts every one). */
 const MAX_UNSOLICITED_KEPT = 1000;

@@ -3,9 +3,6 @@ import type { Command, Transaction } from './model.js';
 /** Settles a transaction's outcome from its replies: the final reply decides; otherwise the first refusal (all RCPTs
  * refused, MAIL or DATA refused); a command left unanswered makes it a timeout. 4xx = deferred, 5xx = rejected. */
 export function settleOutcome(t: Transaction): void {
-  const commands: Command[] = [t.mail, ...t.rcpts.map((r) => r.command)];
-  if (t.data) commands.push(t.data);
-  if (t.end && t.end !== t.data) commands.push(t.end);
   const refusal = (c: Command | null) => (c?.reply && c.reply.code >= 400 ? c.reply.code : 0);
   const finalCode = t.end?.reply?.code;
   if (finalCode !== undefined) {
@@ -26,11 +23,18 @@ export function settleOutcome(t: Transaction): void {
     t.outcome = dataRefused < 500 ? 'deferred' : 'rejected';
     return;
   }
-  if (commands.some((c) => c.reply === null)) {
+  if (anyUnanswered(t)) {
     t.outcome = 'timeout';
     return;
   }
   // The body was being sent (354 came, no end of data yet): the message was still in transit when we lost sight of it.
   const bodyUnderway = !t.end && t.data?.reply?.code === 354;
   t.outcome = t.end || bodyUnderway ? 'incomplete' : 'aborted';
+}
+
+/** Is any command of the transaction (MAIL, the RCPTs, DATA or BDAT, the end of data) without a reply? */
+function anyUnanswered(t: Transaction): boolean {
+  if (t.mail.reply === null) return true;
+  for (const r of t.rcpts) if (r.command.reply === null) return true;
+  return (t.data !== null && t.data.reply === null) || (t.end !== null && t.end.reply === null);
 }

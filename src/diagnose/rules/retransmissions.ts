@@ -10,6 +10,8 @@ export interface PathLoss {
 /** Retransmissions of data that the receiver had not acknowledged: loss on the path (or at the receiver). */
 export function measureLoss(ctx: RuleContext): PathLoss | null {
   const c = ctx.facts.connection;
+  // No retransmission on either side (most connections): nothing to add up.
+  if (!c.clientHalf.retransmittedSegments && !c.serverHalf.retransmittedSegments) return null;
   let segments = 0;
   let delay = 0;
   for (const half of [c.clientHalf, c.serverHalf]) {

@@ -17,7 +17,8 @@ export function findSlowReplies(ctx: RuleContext): SlowReply[] {
   const threshold = Math.max(SLOW_REPLY_NS, SLOW_RTT_MULTIPLE * rtt);
   const slow: SlowReply[] = [];
   let previousReplyAt = -Infinity;
-  for (const t of f.commands) {
+  for (let i = 0; i < f.commands.length; i++) {
+    const t = f.commands[i]!;
     const r = t.command.reply;
     if (!r) continue;
     const startedAt = Math.max(t.completedAt, previousReplyAt);

@@ -1,5 +1,5 @@
 import type { Command } from '../../smtp/model.js';
-import type { AckAdvance, Instant } from '../../tcp/facts.js';
+import type { AckAdvance, Flight, Instant } from '../../tcp/facts.js';
 import type { RuleContext } from '../context.js';
 import type { FlightFacts, TimedCommand } from '../facts.js';
 import { RFC5321_DEFAULT_TIMEOUT, RFC5321_TIMEOUTS_NS } from '../thresholds.js';
@@ -36,22 +36,21 @@ export function findStall(ctx: RuleContext): Stall | null {
   const f = ctx.facts;
   const session = f.session;
   if (session.tls) return null;
-  const skipped = new Set(session.skipped);
-  for (const flight of f.flights) {
+  for (let i = 0; i < f.flights.length; i++) {
+    const flight = f.flights[i]!;
     const timed = flight.commands;
-    const waiting = timed.filter((t) => t.command.reply === null && !t.command.replyLost && t.command.verb !== 'QUIT');
     // Replies that came only after the client's next flight are "late": the client had moved on (or given up).
     const nextFlight = f.connection.clientHalf.flights[flight.flight.index + 1];
-    // A command is late only if it was complete before the client moved on and no reply at all (not even an AUTH 334)
-    // had come by then.
-    const late = timed.filter((t) => {
-      const c = t.command;
-      if (!c.reply || !nextFlight || c.verb === 'QUIT') return false;
-      const firstResponse = Math.min(c.reply.at, ...c.interim.map((r) => r.at));
-      return firstResponse > nextFlight.firstAt && c.offset + c.length <= nextFlight.start;
-    });
-    if (!waiting.length && !late.length) continue;
-    const unanswered = [...waiting, ...late].sort((a, b) => a.command.offset - b.command.offset);
+    // Lists made only for a flight that has such commands: nearly every flight of nearly every connection has none.
+    let waiting: TimedCommand[] | null = null;
+    let late: TimedCommand[] | null = null;
+    for (let k = 0; k < timed.length; k++) {
+      const t = timed[k]!;
+      if (isWaiting(t)) (waiting ??= []).push(t);
+      else if (nextFlight && isLate(t, nextFlight)) (late ??= []).push(t);
+    }
+    if (!waiting && !late) continue;
+    const unanswered = (waiting ?? []).concat(late ?? []).sort((a, b) => a.command.offset - b.command.offset);
     const first = unanswered[0]!;
     const ack = f.connection.clientHalf.firstAckCovering(first.command.offset + 1);
     if (!ack) continue; // never acknowledged: a path or capture problem, not a stall behind an ACK
@@ -79,11 +78,31 @@ export function findStall(ctx: RuleContext): Stall | null {
       gaveUpBy: gave.by,
       waited: (gave.at ?? f.connection.lastAt) - flight.flight.firstAt,
       timer: RFC5321_TIMEOUTS_NS[timerKey] ?? RFC5321_DEFAULT_TIMEOUT,
-      lateReply: late[0]?.command ?? null,
-      skippedByLaterReply: unanswered.some((t) => skipped.has(t.command)),
+      lateReply: late?.[0]?.command ?? null,
+      skippedByLaterReply: skippedByLaterReply(session.skipped, unanswered),
     };
   }
   return null;
+}
+
+/** Sent, not answered, and its reply not lost in the capture (a QUIT alone does not count). */
+function isWaiting(t: TimedCommand): boolean {
+  return t.command.reply === null && !t.command.replyLost && t.command.verb !== 'QUIT';
+}
+
+/** Complete before the client moved on to `next`, with no reply at all (not even an AUTH 334) by then. */
+function isLate(t: TimedCommand, next: Flight): boolean {
+  const c = t.command;
+  if (!c.reply || c.verb === 'QUIT') return false;
+  let firstResponse = c.reply.at;
+  for (let i = 0; i < c.interim.length; i++) firstResponse = Math.min(firstResponse, c.interim[i]!.at);
+  return firstResponse > next.firstAt && c.offset + c.length <= next.start;
+}
+
+function skippedByLaterReply(skipped: Command[], unanswered: TimedCommand[]): boolean {
+  if (!skipped.length) return false;
+  const set = new Set(skipped);
+  return unanswered.some((t) => set.has(t.command));
 }
 
 function giveUp(ctx: RuleContext, flight: FlightFacts): { at: Instant | null; by: string } {
@@ -108,7 +127,7 @@ const SILENCE_REPLY_MULTIPLE = 20;
 
 function minimumSilence(ctx: RuleContext): number {
   const f = ctx.facts;
-  const latencies = f.commands.filter((t) => t.command.reply).map((t) => t.command.reply!.at - t.completedAt);
-  const usual = Math.max(f.rtt?.total ?? 0, ...latencies, 0);
+  let usual = Math.max(f.rtt?.total ?? 0, 0);
+  for (const t of f.commands) if (t.command.reply) usual = Math.max(usual, t.command.reply.at - t.completedAt);
   return Math.max(MIN_SILENCE_NS, SILENCE_REPLY_MULTIPLE * usual);
 }
