@@ -159,7 +159,7 @@ export class CaptureInput {
     try {
       // The format is sniffed from the first 4 bytes; a file that is not a capture faults here.
       if (!parser && buf.length >= 4) parser = this.makeParser(buf);
-      if (parser) used = parser.parse(buf, 0, base, emit);
+      if (parser) used = parser.parse(buf, 0, base, emit, direct !== undefined);
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       fault = e;

@@ -181,10 +181,9 @@ function assemble(dg: Datagram): Buffer | null {
 }
 
 function parseFragment(f: Frame): Piece | FragmentFate {
-  const link = locateIp(f.linkType, f.data);
-  if ('skip' in link) return 'ip-fragment-invalid';
   const d = f.data;
-  const ip = link.ipOffset;
+  const ip = locateIp(f.linkType, d);
+  if (typeof ip === 'string') return 'ip-fragment-invalid';
   if (d.length <= ip) return 'ip-fragment-invalid';
   return d[ip]! >> 4 === 4 ? parseIpv4Fragment(f, d, ip) : parseIpv6Fragment(f, d, ip);
 }
