@@ -50,20 +50,11 @@ export class RecentBytes {
 const POOL_RING_BYTES = 4096;
 const POOL_MAX = 1024;
 const pool: Buffer[] = [];
-// New rings are cut from slabs of SLAB_RINGS rings: an ArrayBuffer of its own per ring cost ~10 µs each (memory
-// outside the heap, and its accounting), which a capture with a thousand connections open at once paid per direction.
-// A slab lives as long as any of its rings; at most POOL_MAX idle rings are kept, so the memory stays bounded.
-const SLAB_RINGS = 64;
-let slab: Buffer | null = null;
-let slabUsed = 0;
 
 function takeRing(capacity: number): Buffer {
-  if (capacity !== POOL_RING_BYTES) return Buffer.allocUnsafeSlow(capacity);
-  const r = pool.pop();
-  if (r) return r;
-  if (!slab || slabUsed === SLAB_RINGS) {
-    slab = Buffer.allocUnsafeSlow(POOL_RING_BYTES * SLAB_RINGS);
-    slabUsed = 0;
+  if (capacity === POOL_RING_BYTES) {
+    const r = pool.pop();
+    if (r) return r;
   }
-  return slab.subarray(POOL_RING_BYTES * slabUsed, POOL_RING_BYTES * ++slabUsed);
+  return Buffer.allocUnsafeSlow(capacity);
 }
