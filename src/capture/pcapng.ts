@@ -145,16 +145,23 @@ export class PcapngParser implements RecordParser {
     return i;
   }
 
-  private toTime(i: Interface, hi: number, lo: number): { sec: number; nsec: number } {
+  /** Timestamp of the packet being read, set by toTime (fields, not a returned object: no allocation per packet). */
+  private tSec = 0;
+  private tNsec = 0;
+
+  private toTime(i: Interface, hi: number, lo: number): void {
     if (i.micro) {
       const units = hi * 2 ** 32 + lo;
       const sec = Math.floor(units / 1e6);
-      return { sec: sec + i.offsetSec, nsec: (units - sec * 1e6) * 1000 };
+      this.tSec = sec + i.offsetSec;
+      this.tNsec = (units - sec * 1e6) * 1000;
+      return;
     }
     const units = (BigInt(hi) << 32n) | BigInt(lo);
     const sec = units / i.unitsPerSecond;
     const rest = units % i.unitsPerSecond;
-    return { sec: Number(sec) + i.offsetSec, nsec: Number((rest * 1_000_000_000n) / i.unitsPerSecond) };
+    this.tSec = Number(sec) + i.offsetSec;
+    this.tNsec = Number((rest * 1_000_000_000n) / i.unitsPerSecond);
   }
 
   /** Enhanced (type 6) and obsolete (type 2) packet blocks share one layout after the interface field: a 32-bit
@@ -165,11 +172,12 @@ export class PcapngParser implements RecordParser {
     const capLen = this.u32(buf, b + 12);
     const origLen = this.u32(buf, b + 16);
     if (20 + capLen > e - b) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
-    const t = this.toTime(i, this.u32(buf, b + 4), this.u32(buf, b + 8));
-    if (!(t.sec >= MIN_SEC && t.sec <= MAX_SEC)) {
-      throw new FormatError(at, `pcapng packet ${this.count + 1} has a timestamp outside years 1–9999 (${t.sec} s): its interface's if_tsresol/if_tsoffset or the timestamp is corrupt`);
+    this.toTime(i, this.u32(buf, b + 4), this.u32(buf, b + 8));
+    const sec = this.tSec;
+    if (!(sec >= MIN_SEC && sec <= MAX_SEC)) {
+      throw new FormatError(at, `pcapng packet ${this.count + 1} has a timestamp outside years 1–9999 (${sec} s): its interface's if_tsresol/if_tsoffset or the timestamp is corrupt`);
     }
-    this.emitFrame(emit, i, t.sec, t.nsec, buf, b + 20, b + 20 + capLen, origLen, at);
+    this.emitFrame(emit, i, sec, this.tNsec, buf, b + 20, b + 20 + capLen, origLen, at);
   }
 
   private simplePacket(buf: Buffer, b: number, e: number, at: number, emit: (f: Frame) => void): void {

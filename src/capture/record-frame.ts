@@ -38,3 +38,8 @@ export class RecordFrame implements Frame {
     this.view = null;
   }
 }
+
+/** Captured bytes of a frame, without making a view of a RecordFrame's bytes (`frame.data.length` would). */
+export function capturedLength(f: Frame): number {
+  return f instanceof RecordFrame ? f.end - f.start : f.data.length;
+}

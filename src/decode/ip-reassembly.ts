@@ -102,7 +102,8 @@ export class IpReassembler {
     if (!whole) return null;
     this.release(piece.key, dg);
     for (const [input, n] of dg.frames) this.count(input, 'ip-fragment', n);
-    return { ...frame, linkType: LINKTYPE.RAW, data: whole, origLen: whole.length };
+    // A frame of its own, field by field: `frame` may be a parser's reused RecordFrame (see record-frame.ts).
+    return { input: frame.input, number: frame.number, sec: frame.sec, nsec: frame.nsec, linkType: LINKTYPE.RAW, data: whole, origLen: whole.length, offset: frame.offset };
   }
 
   /** End of capture: whatever is still pending can never complete. */
