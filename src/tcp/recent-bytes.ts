@@ -20,8 +20,10 @@ export class RecentBytes {
     for (let i = from; i < bytes.length; ) {
       const at = (offset + i) % this.capacity;
       const n = Math.min(bytes.length - i, this.capacity - at);
-      if (i === 0 && n === bytes.length) ring.set(bytes, at); // the whole segment: no view, no copy wrapper
-      else bytes.copy(ring, at, i, i + n);
+      // The whole segment needs no view; a part (the segment wraps around the ring) gets a plain Uint8Array view, which
+      // is cheaper than Buffer#copy's argument checks and its own view.
+      if (i === 0 && n === bytes.length) ring.set(bytes, at);
+      else ring.set(new Uint8Array(bytes.buffer, bytes.byteOffset + i, n), at);
       i += n;
     }
   }
