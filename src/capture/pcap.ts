@@ -1,6 +1,7 @@
 import { FormatError } from './errors.js';
 import type { Frame, TimestampPrecision } from './frame.js';
 import { MAX_RECORD_BYTES, type RecordParser } from './parser.js';
+import { RecordFrame } from './record-frame.js';
 
 // Classic pcap (draft-ietf-opsawg-pcap): 24-byte header, then 16-byte record headers.
 // Magic 0xA1B2C3D4 = microseconds, 0xA1B23C4D = nanoseconds; byte-swapped forms mean the other byte order.
@@ -24,10 +25,13 @@ export class PcapParser implements RecordParser {
   private snap = 0;
   private linkType = 1;
   private count = 0;
+  private readonly frame: RecordFrame;
 
-  constructor(private readonly input: number) {}
+  constructor(private readonly input: number) {
+    this.frame = new RecordFrame(input);
+  }
 
-  parse(buf: Buffer, pos: number, base: number, emit: (f: Frame) => void): number {
+  parse(buf: Buffer, pos: number, base: number, emit: (f: Frame) => void, reuse = false): number {
     if (!this.headerRead) {
       if (buf.length - pos < PCAP_HEADER_BYTES) return pos;
       this.readHeader(buf, pos, base);
@@ -52,16 +56,28 @@ export class PcapParser implements RecordParser {
       if (nsec >= 1e9) {
         throw new FormatError(base + pos, `record ${this.count + 1} has a sub-second timestamp of ${frac}, out of range`);
       }
-      emit({
-        input: this.input,
-        number: ++this.count,
-        sec,
-        nsec,
-        linkType: this.linkType,
-        data: buf.subarray(pos + RECORD_HEADER_BYTES, end),
-        origLen: Math.max(origLen, inclLen),
-        offset: base + pos,
-      });
+      if (reuse) {
+        const f = this.frame;
+        f.number = ++this.count;
+        f.sec = sec;
+        f.nsec = nsec;
+        f.linkType = this.linkType;
+        f.setBytes(buf, pos + RECORD_HEADER_BYTES, end);
+        f.origLen = Math.max(origLen, inclLen);
+        f.offset = base + pos;
+        emit(f);
+      } else {
+        emit({
+          input: this.input,
+          number: ++this.count,
+          sec,
+          nsec,
+          linkType: this.linkType,
+          data: buf.subarray(pos + RECORD_HEADER_BYTES, end),
+          origLen: Math.max(origLen, inclLen),
+          offset: base + pos,
+        });
+      }
       pos = end;
     }
     return pos;

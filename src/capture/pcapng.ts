@@ -1,6 +1,7 @@
 import { FormatError } from './errors.js';
 import type { Frame, TimestampPrecision } from './frame.js';
 import { MAX_RECORD_BYTES, type RecordParser } from './parser.js';
+import { RecordFrame } from './record-frame.js';
 
 // pcapng (draft-ietf-opsawg-pcapng). Generic block: type(4) | total length(4) | body | total length(4), 4-byte aligned.
 const SHB = 0x0a0d0d0a;
@@ -40,10 +41,15 @@ export class PcapngParser implements RecordParser {
   private snap: number | null = null;
   private count = 0;
   private sawSection = false;
+  private readonly frame: RecordFrame;
+  private reuse = false;
 
-  constructor(private readonly input: number) {}
+  constructor(private readonly input: number) {
+    this.frame = new RecordFrame(input);
+  }
 
-  parse(buf: Buffer, pos: number, base: number, emit: (f: Frame) => void): number {
+  parse(buf: Buffer, pos: number, base: number, emit: (f: Frame) => void, reuse = false): number {
+    this.reuse = reuse;
     while (buf.length - pos >= 12) {
       const rawType = buf.readUInt32LE(pos);
       if (rawType === SHB) {
@@ -69,23 +75,23 @@ export class PcapngParser implements RecordParser {
           `pcapng block of type 0x${type.toString(16)}: trailing length ${trailer} differs from leading length ${length}`,
         );
       }
-      const body = buf.subarray(pos + 8, pos + length - 4);
+      // The block body is buf[pos + 8 .. pos + length - 4); packet blocks read it in place (no view per packet).
       switch (type) {
         case SHB:
           this.sawSection = true;
           this.interfaces = []; // interface IDs restart with every section
           break;
         case IDB:
-          this.addInterface(body, base + pos);
+          this.addInterface(buf.subarray(pos + 8, pos + length - 4), base + pos);
           break;
         case EPB:
-          this.timedPacket(body, base + pos, emit, false);
+          this.timedPacket(buf, pos + 8, pos + length - 4, base + pos, emit, false);
           break;
         case OBSOLETE_PB:
-          this.timedPacket(body, base + pos, emit, true);
+          this.timedPacket(buf, pos + 8, pos + length - 4, base + pos, emit, true);
           break;
         case SPB:
-          this.simplePacket(body, base + pos, emit);
+          this.simplePacket(buf, pos + 8, pos + length - 4, base + pos, emit);
           break;
         default:
           // NRB, ISB, DSB (secrets), custom and unknown blocks carry no packets: skipped by their length.
@@ -139,44 +145,67 @@ export class PcapngParser implements RecordParser {
     return i;
   }
 
-  private toTime(i: Interface, hi: number, lo: number): { sec: number; nsec: number } {
+  /** Timestamp of the packet being read, set by toTime (fields, not a returned object: no allocation per packet). */
+  private tSec = 0;
+  private tNsec = 0;
+
+  private toTime(i: Interface, hi: number, lo: number): void {
     if (i.micro) {
       const units = hi * 2 ** 32 + lo;
       const sec = Math.floor(units / 1e6);
-      return { sec: sec + i.offsetSec, nsec: (units - sec * 1e6) * 1000 };
+      this.tSec = sec + i.offsetSec;
+      this.tNsec = (units - sec * 1e6) * 1000;
+      return;
     }
     const units = (BigInt(hi) << 32n) | BigInt(lo);
     const sec = units / i.unitsPerSecond;
     const rest = units % i.unitsPerSecond;
-    return { sec: Number(sec) + i.offsetSec, nsec: Number((rest * 1_000_000_000n) / i.unitsPerSecond) };
+    this.tSec = Number(sec) + i.offsetSec;
+    this.tNsec = Number((rest * 1_000_000_000n) / i.unitsPerSecond);
   }
 
   /** Enhanced (type 6) and obsolete (type 2) packet blocks share one layout after the interface field: a 32-bit
-   * interface ID in EPBs, a 16-bit one (plus a drop count) in the obsolete block. */
-  private timedPacket(body: Buffer, at: number, emit: (f: Frame) => void, shortInterfaceId: boolean): void {
-    if (body.length < 20) throw new FormatError(at, 'pcapng packet block too short');
-    const i = this.iface(shortInterfaceId ? this.u16(body, 0) : this.u32(body, 0), at);
-    const capLen = this.u32(body, 12);
-    const origLen = this.u32(body, 16);
-    if (20 + capLen > body.length) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
-    const t = this.toTime(i, this.u32(body, 4), this.u32(body, 8));
-    if (!(t.sec >= MIN_SEC && t.sec <= MAX_SEC)) {
-      throw new FormatError(at, `pcapng packet ${this.count + 1} has a timestamp outside years 1–9999 (${t.sec} s): its interface's if_tsresol/if_tsoffset or the timestamp is corrupt`);
+   * interface ID in EPBs, a 16-bit one (plus a drop count) in the obsolete block. The body is buf[b..e). */
+  private timedPacket(buf: Buffer, b: number, e: number, at: number, emit: (f: Frame) => void, shortInterfaceId: boolean): void {
+    if (e - b < 20) throw new FormatError(at, 'pcapng packet block too short');
+    const i = this.iface(shortInterfaceId ? this.u16(buf, b) : this.u32(buf, b), at);
+    const capLen = this.u32(buf, b + 12);
+    const origLen = this.u32(buf, b + 16);
+    if (20 + capLen > e - b) throw new FormatError(at, `pcapng packet claims ${capLen} bytes, more than its block holds`);
+    this.toTime(i, this.u32(buf, b + 4), this.u32(buf, b + 8));
+    const sec = this.tSec;
+    if (!(sec >= MIN_SEC && sec <= MAX_SEC)) {
+      throw new FormatError(at, `pcapng packet ${this.count + 1} has a timestamp outside years 1–9999 (${sec} s): its interface's if_tsresol/if_tsoffset or the timestamp is corrupt`);
     }
-    this.emitFrame(emit, i, t.sec, t.nsec, body.subarray(20, 20 + capLen), origLen, at);
+    this.emitFrame(emit, i, sec, this.tNsec, buf, b + 20, b + 20 + capLen, origLen, at);
   }
 
-  private simplePacket(body: Buffer, at: number, emit: (f: Frame) => void): void {
+  private simplePacket(buf: Buffer, b: number, e: number, at: number, emit: (f: Frame) => void): void {
     // A simple packet block has no timestamp and belongs to interface 0; its captured length is min(orig, snaplen).
-    if (body.length < 4) throw new FormatError(at, 'pcapng simple packet block too short');
+    if (e - b < 4) throw new FormatError(at, 'pcapng simple packet block too short');
     const i = this.iface(0, at);
-    const origLen = this.u32(body, 0);
-    const capLen = Math.min(origLen, i.snaplen || origLen, body.length - 4);
-    this.emitFrame(emit, i, 0, 0, body.subarray(4, 4 + capLen), origLen, at);
+    const origLen = this.u32(buf, b);
+    const capLen = Math.min(origLen, i.snaplen || origLen, e - b - 4);
+    this.emitFrame(emit, i, 0, 0, buf, b + 4, b + 4 + capLen, origLen, at);
   }
 
-  private emitFrame(emit: (f: Frame) => void, i: Interface, sec: number, nsec: number, data: Buffer, origLen: number, at: number) {
-    emit({ input: this.input, number: ++this.count, sec, nsec, linkType: i.linkType, data, origLen: Math.max(origLen, data.length), offset: at });
+  /** Hands on the packet whose captured bytes are buf[start..end). */
+  private emitFrame(emit: (f: Frame) => void, i: Interface, sec: number, nsec: number, buf: Buffer, start: number, end: number, origLen: number, at: number) {
+    const number = ++this.count;
+    const wire = Math.max(origLen, end - start);
+    if (!this.reuse) {
+      emit({ input: this.input, number, sec, nsec, linkType: i.linkType, data: buf.subarray(start, end), origLen: wire, offset: at });
+      return;
+    }
+    const f = this.frame;
+    f.number = number;
+    f.sec = sec;
+    f.nsec = nsec;
+    f.linkType = i.linkType;
+    f.setBytes(buf, start, end);
+    f.origLen = wire;
+    f.offset = at;
+    emit(f);
   }
 
   precision(): TimestampPrecision {

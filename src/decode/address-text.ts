@@ -17,8 +17,32 @@ export function ipv4Text(d: Buffer, o: number): string {
   return s;
 }
 
+// In front of the IPv6 map, a small direct-mapped cache compared word by word: a hit costs no key string at all (the
+// map needs the 16 bytes as a string to look them up). Slots hold the address's four words and its text.
+const V6_BITS = 10;
+const v6Words = new Int32Array(4 << V6_BITS);
+const v6Texts: string[] = new Array<string>(1 << V6_BITS).fill('');
+
 /** RFC 5952 text of the IPv6 address at d[o..o+16]. */
 export function ipv6Text(d: Buffer, o: number): string {
+  const w0 = (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
+  const w1 = (d[o + 4]! << 24) | (d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!;
+  const w2 = (d[o + 8]! << 24) | (d[o + 9]! << 16) | (d[o + 10]! << 8) | d[o + 11]!;
+  const w3 = (d[o + 12]! << 24) | (d[o + 13]! << 16) | (d[o + 14]! << 8) | d[o + 15]!;
+  const i = Math.imul(Math.imul(Math.imul(w0, 0x9e3779b1) ^ w1, 0x85ebca6b) ^ w2 ^ Math.imul(w3, 0xc2b2ae35), 0x27d4eb2f) >>> (32 - V6_BITS);
+  const t = i * 4;
+  const cached = v6Texts[i]!;
+  if (cached !== '' && v6Words[t] === w0 && v6Words[t + 1] === w1 && v6Words[t + 2] === w2 && v6Words[t + 3] === w3) return cached;
+  const s = ipv6TextFromMap(d, o);
+  v6Words[t] = w0;
+  v6Words[t + 1] = w1;
+  v6Words[t + 2] = w2;
+  v6Words[t + 3] = w3;
+  v6Texts[i] = s;
+  return s;
+}
+
+function ipv6TextFromMap(d: Buffer, o: number): string {
   const raw = d.toString('latin1', o, o + 16);
   let s = ipv6Cache.get(raw);
   if (s === undefined) {

@@ -102,7 +102,8 @@ export class IpReassembler {
     if (!whole) return null;
     this.release(piece.key, dg);
     for (const [input, n] of dg.frames) this.count(input, 'ip-fragment', n);
-    return { ...frame, linkType: LINKTYPE.RAW, data: whole, origLen: whole.length };
+    // A frame of its own, field by field: `frame` may be a parser's reused RecordFrame (see record-frame.ts).
+    return { input: frame.input, number: frame.number, sec: frame.sec, nsec: frame.nsec, linkType: LINKTYPE.RAW, data: whole, origLen: whole.length, offset: frame.offset };
   }
 
   /** End of capture: whatever is still pending can never complete. */
@@ -181,10 +182,9 @@ function assemble(dg: Datagram): Buffer | null {
 }
 
 function parseFragment(f: Frame): Piece | FragmentFate {
-  const link = locateIp(f.linkType, f.data);
-  if ('skip' in link) return 'ip-fragment-invalid';
   const d = f.data;
-  const ip = link.ipOffset;
+  const ip = locateIp(f.linkType, d);
+  if (typeof ip === 'string') return 'ip-fragment-invalid';
   if (d.length <= ip) return 'ip-fragment-invalid';
   return d[ip]! >> 4 === 4 ? parseIpv4Fragment(f, d, ip) : parseIpv6Fragment(f, d, ip);
 }

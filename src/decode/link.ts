@@ -38,50 +38,53 @@ export function linkName(t: number): string {
   return LINK_NAMES[t] ?? `link type ${t}`;
 }
 
-export type LinkResult = { ipOffset: number } | { skip: 'not-ip' | 'unsupported-link' | 'malformed' };
+/** Where the IP header starts (an offset into the buffer), or why there is none. */
+export type LinkResult = number | 'not-ip' | 'unsupported-link' | 'malformed';
 
 function ipFromEtherType(type: number, offset: number): LinkResult {
-  return type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6 ? { ipOffset: offset } : { skip: 'not-ip' };
+  return type === ETHERTYPE_IPV4 || type === ETHERTYPE_IPV6 ? offset : 'not-ip';
 }
 
-export function locateIp(linkType: number, d: Buffer): LinkResult {
+/** The IP header of the link-layer frame d[start..end) (by default all of d). A number, not an object: no allocation
+ * per frame. */
+export function locateIp(linkType: number, d: Buffer, start = 0, end = d.length): LinkResult {
   switch (linkType) {
     case LINKTYPE.ETHERNET: {
-      if (d.length < 14) return { skip: 'malformed' };
-      let type = d.readUInt16BE(12);
-      let off = 14;
+      if (end - start < 14) return 'malformed';
+      let type = d.readUInt16BE(start + 12);
+      let off = start + 14;
       for (let depth = 0; VLAN_TPIDS.has(type); depth++) {
-        if (depth >= MAX_VLAN_DEPTH || d.length < off + 4) return { skip: 'malformed' };
+        if (depth >= MAX_VLAN_DEPTH || end < off + 4) return 'malformed';
         type = d.readUInt16BE(off + 2);
         off += 4;
       }
       return ipFromEtherType(type, off);
     }
     case LINKTYPE.NULL: {
-      if (d.length < 4) return { skip: 'malformed' };
+      if (end - start < 4) return 'malformed';
       // Host byte order of the capturing machine: whichever reading is small is the right one.
-      const le = d.readUInt32LE(0);
-      const af = le <= 0xffff ? le : d.readUInt32BE(0);
-      return af === AF_INET || AF_INET6.has(af) ? { ipOffset: 4 } : { skip: 'not-ip' };
+      const le = d.readUInt32LE(start);
+      const af = le <= 0xffff ? le : d.readUInt32BE(start);
+      return af === AF_INET || AF_INET6.has(af) ? start + 4 : 'not-ip';
     }
     case LINKTYPE.LOOP: {
-      if (d.length < 4) return { skip: 'malformed' };
-      const af = d.readUInt32BE(0);
-      return af === AF_INET || AF_INET6.has(af) ? { ipOffset: 4 } : { skip: 'not-ip' };
+      if (end - start < 4) return 'malformed';
+      const af = d.readUInt32BE(start);
+      return af === AF_INET || AF_INET6.has(af) ? start + 4 : 'not-ip';
     }
     case LINKTYPE.RAW:
     case LINKTYPE.RAW_DLT12:
     case LINKTYPE.RAW_DLT14:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
-      return { ipOffset: 0 };
+      return start;
     case LINKTYPE.LINUX_SLL:
-      if (d.length < 16) return { skip: 'malformed' };
-      return ipFromEtherType(d.readUInt16BE(14), 16);
+      if (end - start < 16) return 'malformed';
+      return ipFromEtherType(d.readUInt16BE(start + 14), start + 16);
     case LINKTYPE.LINUX_SLL2:
-      if (d.length < 20) return { skip: 'malformed' };
-      return ipFromEtherType(d.readUInt16BE(0), 20);
+      if (end - start < 20) return 'malformed';
+      return ipFromEtherType(d.readUInt16BE(start), start + 20);
     default:
-      return { skip: 'unsupported-link' };
+      return 'unsupported-link';
   }
 }

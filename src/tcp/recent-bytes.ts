@@ -1,9 +1,11 @@
 /** The last bytes delivered of one direction, kept in a small ring so that a retransmission can be compared with the
  * first copy: a retransmission that carries *different* bytes is an evasion trick or a broken middlebox, and the first
- * copy is the one kept (as Wireshark and Zeek do). Allocated on first use, so connections without data cost nothing. */
+ * copy is the one kept (as Wireshark and Zeek do). Allocated on first use, so connections without data cost nothing,
+ * and small at first: it doubles only as the bytes to remember grow, so a direction that sends a few hundred bytes in
+ * all (an SMTP server's replies) never holds a full-capacity ring. */
 export class RecentBytes {
   private ring: Buffer | null = null;
-  /** Bytes at stream offsets in [floor, end) are known (at most `capacity` of them). */
+  /** Bytes at stream offsets in [floor, end) are known (at most `capacity` of them), at ring[offset % ring.length]. */
   private floor = 0;
   private end = 0;
 
@@ -11,24 +13,29 @@ export class RecentBytes {
 
   /** Bytes delivered at `offset` (offsets only grow; a jump forward is a gap whose bytes are unknown). */
   remember(bytes: Buffer, offset: number): void {
-    if (this.capacity <= 0 || bytes.length === 0) return;
-    if (offset !== this.end) this.floor = offset;
-    this.end = offset + bytes.length;
-    this.floor = Math.max(this.floor, this.end - this.capacity);
-    const ring = (this.ring ??= takeRing(this.capacity));
-    const from = Math.max(0, bytes.length - this.capacity);
-    for (let i = from; i < bytes.length; ) {
-      const at = (offset + i) % this.capacity;
-      const n = Math.min(bytes.length - i, this.capacity - at);
-      if (i === 0 && n === bytes.length) ring.set(bytes, at); // the whole segment: no view, no copy wrapper
-      else bytes.copy(ring, at, i, i + n);
+    const length = bytes.length;
+    if (this.capacity <= 0 || length === 0) return;
+    const end = offset + length;
+    const floor = Math.max(offset !== this.end ? offset : this.floor, end - this.capacity);
+    let ring = this.ring;
+    if (ring === null || ring.length < end - floor) ring = this.grow(end - floor, floor);
+    this.floor = floor;
+    this.end = end;
+    const size = ring.length;
+    for (let i = Math.max(0, length - size); i < length; ) {
+      const at = (offset + i) % size;
+      const n = Math.min(length - i, size - at);
+      // The whole segment needs no view; a part (the segment wraps around the ring) gets a plain Uint8Array view, which
+      // is cheaper than Buffer#copy's argument checks and its own view.
+      if (i === 0 && n === length) ring.set(bytes, at);
+      else ring.set(new Uint8Array(bytes.buffer, bytes.byteOffset + i, n), at);
       i += n;
     }
   }
 
   /** The stream is finished: its ring goes back to the pool for the next connection (no allocation, no zeroing). */
   release(): void {
-    if (this.ring && this.ring.length === POOL_RING_BYTES && pool.length < POOL_MAX) pool.push(this.ring);
+    if (this.ring) giveRing(this.ring);
     this.ring = null;
     this.floor = this.end = 0;
   }
@@ -38,23 +45,59 @@ export class RecentBytes {
   firstDifference(bytes: Buffer, offset: number): number | null {
     const ring = this.ring;
     if (!ring) return null;
+    const size = ring.length;
     const start = Math.max(offset, this.floor);
     const stop = Math.min(offset + bytes.length, this.end);
-    for (let o = start; o < stop; o++) if (ring[o % this.capacity] !== bytes[o - offset]) return o;
+    for (let o = start; o < stop; o++) if (ring[o % size] !== bytes[o - offset]) return o;
     return null;
+  }
+
+  /** Replaces the ring by one of at least `need` bytes (never above capacity), carrying over the bytes still
+   * remembered from stream offset `keepFrom` on. */
+  private grow(need: number, keepFrom: number): Buffer {
+    let size = Math.min(this.capacity, MIN_RING_BYTES);
+    while (size < need) size = Math.min(this.capacity, size * 2);
+    const ring = takeRing(size);
+    const old = this.ring;
+    if (old) {
+      const oldSize = old.length;
+      for (let o = Math.max(keepFrom, this.floor); o < this.end; ) {
+        const from = o % oldSize;
+        const to = o % size;
+        const n = Math.min(this.end - o, oldSize - from, size - to);
+        ring.set(new Uint8Array(old.buffer, old.byteOffset + from, n), to);
+        o += n;
+      }
+      giveRing(old);
+    }
+    this.ring = ring;
+    return ring;
   }
 }
 
-// Rings of finished streams, reused: allocating (and zeroing) 4 KB per direction per connection cost more than the
-// copying itself. Only [floor, end) of a ring is ever read, so old contents do not matter.
-const POOL_RING_BYTES = 4096;
-const POOL_MAX = 1024;
-const pool: Buffer[] = [];
+/** A new direction's ring: 1 KB, doubled on demand up to the capacity (4 KB by default). */
+const MIN_RING_BYTES = 1024;
 
-function takeRing(capacity: number): Buffer {
-  if (capacity === POOL_RING_BYTES) {
-    const r = pool.pop();
-    if (r) return r;
+// Rings of finished streams, reused by size: allocating (and zeroing) a ring per direction per connection cost more
+// than the copying itself. Only [floor, end) of a ring is ever read, so old contents do not matter. At most
+// POOL_MAX_BYTES of rings are kept idle.
+const POOL_MAX_BYTES = 4 << 20;
+const pools = new Map<number, Buffer[]>();
+let pooledBytes = 0;
+
+function takeRing(size: number): Buffer {
+  const r = pools.get(size)?.pop();
+  if (r) {
+    pooledBytes -= size;
+    return r;
   }
-  return Buffer.allocUnsafeSlow(capacity);
+  return Buffer.allocUnsafeSlow(size);
+}
+
+function giveRing(ring: Buffer): void {
+  if (pooledBytes + ring.length > POOL_MAX_BYTES) return;
+  let list = pools.get(ring.length);
+  if (!list) pools.set(ring.length, (list = []));
+  list.push(ring);
+  pooledBytes += ring.length;
 }

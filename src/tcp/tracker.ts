@@ -1,4 +1,5 @@
 import { ACK, FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
+import { DecodedPacket } from '../decode/decoded-packet.js';
 import { parseTcpOptions } from '../decode/tcp-options.js';
 import { Connection, type ConnectionListener, type Endpoint, type RoleSource } from './connection.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
@@ -140,16 +141,27 @@ export class ConnectionTracker {
     const flags = p.flags;
     const length = p.payloadLength;
     // The packet's facts go straight into the sender's columns: no object per packet.
-    const o = p.options;
+    // The option bytes are o[os..oe): read in the frame's buffer when the decoder made the packet (no view).
+    let o: Buffer;
+    let os = 0;
+    let oe: number;
+    if (p instanceof DecodedPacket) {
+      o = p.bytes;
+      os = p.optionsStart;
+      oe = p.optionsEnd;
+    } else {
+      o = p.options;
+      oe = o.length;
+    }
     let tsVal: number | null = null;
     let layout = LAYOUT_NONE;
     let layoutText = '';
-    if (o.length === 12 && o[0] === 1 && o[1] === 1 && o[2] === 8 && o[3] === 10) {
+    if (oe - os === 12 && o[os] === 1 && o[os + 1] === 1 && o[os + 2] === 8 && o[os + 3] === 10) {
       // Nearly every packet after the handshake carries exactly NOP NOP TS (Linux, BSD): read it without the walk.
-      tsVal = o.readUInt32BE(4);
+      tsVal = o.readUInt32BE(os + 4);
       layout = LAYOUT_NOP_NOP_TS;
-    } else if (o.length) {
-      const opts = parseTcpOptions(o);
+    } else if (oe > os) {
+      const opts = parseTcpOptions(p.options);
       tsVal = opts.tsVal;
       layoutText = opts.layout;
       layout = layoutId(layoutText);
