@@ -1,5 +1,6 @@
 import type { CaptureError } from '../capture/errors.js';
 import type { Frame } from '../capture/frame.js';
+import { capturedLength } from '../capture/record-frame.js';
 import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import { decodeFrame } from '../decode/ip-tcp.js';
@@ -139,7 +140,7 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
     analyseFrame(frame);
     frames++;
     if (frames % SWEEP_EVERY_FRAMES === 0) tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
-    bytesRead += frame.data.length + 16;
+    bytesRead += capturedLength(frame) + 16;
     sink.frameDone?.(frames, bytesRead);
   });
   fragments.finish();

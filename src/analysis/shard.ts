@@ -1,4 +1,5 @@
 import type { Frame } from '../capture/frame.js';
+import { RecordFrame } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from '../decode/link.js';
 import type { TcpPacket } from '../decode/packet.js';
 
@@ -31,23 +32,35 @@ function finish(h: number, count: number): number {
 /** The shard of the connection of a plain IPv4 or IPv6 TCP frame, read from its header bytes; -1 when the bytes alone
  * cannot tell (not IP or not TCP, a fragment, an IPv6 extension header, too short): decoding then decides. */
 export function shardOfFrame(frame: Frame, count: number): number {
-  const d = frame.data;
-  let ip: number;
-  if (frame.linkType === LINKTYPE.ETHERNET && d.length >= 14 && d[12] === 0x08 && d[13] === 0x00) ip = 14;
-  else if (frame.linkType === LINKTYPE.ETHERNET && d.length >= 14 && d[12] === 0x86 && d[13] === 0xdd) ip = 14;
-  else {
-    const link = locateIp(frame.linkType, d);
-    if ('skip' in link) return -1;
-    ip = link.ipOffset;
+  // A parser's reused RecordFrame is read in place in the reader's buffer (asking for `data` would make a view).
+  let d: Buffer;
+  let start: number;
+  let end: number;
+  if (frame instanceof RecordFrame) {
+    d = frame.source;
+    start = frame.start;
+    end = frame.end;
+  } else {
+    d = frame.data;
+    start = 0;
+    end = d.length;
   }
-  if (d.length < ip + 40) return -1; // shorter than any IPv4 + TCP header, let alone IPv6
+  let ip: number;
+  if (frame.linkType === LINKTYPE.ETHERNET && end - start >= 14 && d[start + 12] === 0x08 && d[start + 13] === 0x00) ip = start + 14;
+  else if (frame.linkType === LINKTYPE.ETHERNET && end - start >= 14 && d[start + 12] === 0x86 && d[start + 13] === 0xdd) ip = start + 14;
+  else {
+    const at = locateIp(frame.linkType, d, start, end);
+    if (typeof at !== 'number') return -1;
+    ip = at;
+  }
+  if (end < ip + 40) return -1; // shorter than any IPv4 + TCP header, let alone IPv6
   const version = d[ip]! >> 4;
   if (version === 4) {
     const ihl = (d[ip]! & 0x0f) * 4;
     if (ihl < 20 || d[ip + 9] !== 6) return -1;
     if ((((d[ip + 6]! << 8) | d[ip + 7]!) & 0x3fff) !== 0) return -1; // more-fragments or an offset
     const tcp = ip + ihl;
-    if (d.length < tcp + 4) return -1;
+    if (end < tcp + 4) return -1;
     let h = step(FNV_OFFSET, ((d[ip + 12]! << 8) | d[ip + 13]!) ^ ((d[ip + 16]! << 8) | d[ip + 17]!));
     h = step(h, ((d[ip + 14]! << 8) | d[ip + 15]!) ^ ((d[ip + 18]! << 8) | d[ip + 19]!));
     h = step(h, ((d[tcp]! << 8) | d[tcp + 1]!) ^ ((d[tcp + 2]! << 8) | d[tcp + 3]!));
@@ -56,7 +69,7 @@ export function shardOfFrame(frame: Frame, count: number): number {
   if (version === 6) {
     if (d[ip + 6] !== 6) return -1; // extension headers: the decoder walks them
     const tcp = ip + 40;
-    if (d.length < tcp + 4) return -1;
+    if (end < tcp + 4) return -1;
     let h = FNV_OFFSET;
     for (let i = 0; i < 16; i += 2) h = step(h, ((d[ip + 8 + i]! << 8) | d[ip + 9 + i]!) ^ ((d[ip + 24 + i]! << 8) | d[ip + 25 + i]!));
     h = step(h, ((d[tcp]! << 8) | d[tcp + 1]!) ^ ((d[tcp + 2]! << 8) | d[tcp + 3]!));
