@@ -10,7 +10,6 @@ import { renderHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
 import { JsonConnectionSpool } from './report/json-spool.js';
 import { autoJobs } from './analysis/jobs.js';
-import { summaryOnly } from './report/summary-only.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { ReportDocument } from './report/overview.js';
 import { ProgressBar } from './report/progress.js';
@@ -148,13 +147,16 @@ async function main(): Promise<number> {
           spool.add(c);
           return null;
         }
-        return c.diagnosis === 'none' && !argv.verbose ? summaryOnly(c) : c;
+        return c; // clean connections already come reduced to their summary row (healthy: 'summary' below)
       }
     : undefined;
 
   const jobs = argv.jobs === 'auto' ? autoJobs(files) : positiveInteger(Number(argv.jobs), 'jobs');
   const progress = argv.progress ? new ProgressBar(process.stderr, totalSize(files)) : null;
-  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, onProgress: progress ? (n) => progress.update(n) : undefined });
+  // Human formats show a clean connection as one table row: it is reduced to that where it is diagnosed (in a worker
+  // thread, before it crosses to this one), unless --verbose wants its transcript.
+  const healthy = plain && !spool && !argv.verbose ? 'summary' : 'full';
+  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, healthy, onProgress: progress ? (n) => progress.update(n) : undefined });
   progress?.done();
   for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
   if (spool) {

@@ -1,5 +1,5 @@
 import type { CaptureError } from '../capture/errors.js';
-import { correlateFlights, flightSummary, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
+import { correlateFlights, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
 import { LimitLog } from './limit-log.js';
@@ -16,6 +16,10 @@ export interface AnalyzeOptions {
   /** Streaming: each connection's JSON is handed here as soon as it is diagnosed, and what it returns is what the
    * report keeps (null: nothing). Memory then stays bounded by the connections open at once, not by the file. */
   onConnection?: (c: ConnectionJson) => ConnectionJson | null;
+  /** 'summary': connections diagnosed 'none' reach onConnection and the report reduced to their summary row (no
+   * commands, flights, transactions, findings): what the human formats show of them, made where the connection is
+   * diagnosed. Default 'full'. */
+  healthy?: 'full' | 'summary';
   /** Called with bytes read so far (for a progress bar). */
   onProgress?: (bytesRead: number) => void;
   /** Worker threads (default 1). Above 1, each worker reads the whole input and rebuilds the connections whose
@@ -38,14 +42,15 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     tracker: { ...DEFAULT_TRACKER_OPTIONS, serverPorts: smtpPorts, ...options.tracker },
     session: { ...DEFAULT_SESSION_LIMITS, ...options.session },
     smtpPorts,
+    healthy: options.healthy ?? 'full',
   };
   const connections: ConnectionJson[] = [];
   /** Just what the cross-connection rule needs, kept for every connection even when the report streams. */
   const flightSummaries: FlightSummary[] = [];
   const limitLog = new LimitLog();
   const collect = {
-    connection(json: ConnectionJson): void {
-      flightSummaries.push(flightSummary(json));
+    connection(json: ConnectionJson, flights: FlightSummary): void {
+      flightSummaries.push(flights);
       const kept = options.onConnection ? options.onConnection(json) : json;
       if (kept) connections.push(kept);
     },
@@ -58,7 +63,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
     result = await runSharded(paths, run, jobs, collect, options.onProgress);
   } else {
     const sink: RunSink = {
-      connection: (json) => collect.connection(json),
+      connection: (json, _openedAt, flights) => collect.connection(json, flights),
       limits: (id, _openedAt, smtp, hits) => collect.limits(id, smtp, hits),
       frameDone: options.onProgress ? (_frames, bytes) => options.onProgress!(bytes) : undefined,
     };

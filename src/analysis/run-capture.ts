@@ -16,19 +16,24 @@ import { Clock } from './clock.js';
 import { buildConnectionJson } from './connection-json.js';
 import type { ConnectionJson, InputJson } from './report-model.js';
 import { shardOfFrame, shardOfPacket, type Shard } from './shard.js';
+import { summaryOnly } from './summary-only.js';
+import { flightSummary, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 
 /** Options after defaults are applied: plain data, so that a worker thread can be handed them. */
 export interface RunOptions {
   tracker: TrackerOptions;
   session: SessionLimits;
   smtpPorts: ReadonlySet<number>;
+  /** 'summary': a connection diagnosed 'none' is handed on reduced to its summary row (see summary-only.ts). */
+  healthy: 'full' | 'summary';
 }
 
 /** Where a run hands what it finds, as it finds it. `openedAt` is the ordinal (1-based, over every frame of the
  * merged input) of the frame that opened the connection: the same in every worker, so a sharded run can number
  * connections exactly as a single-threaded one does. */
 export interface RunSink {
-  connection(json: ConnectionJson, openedAt: number): void;
+  /** `flights`: what the cross-connection flight-size rule reads, taken before a healthy connection is reduced. */
+  connection(json: ConnectionJson, openedAt: number, flights: FlightSummary): void;
   /** Limits a connection hit (SMTP or not); called only when there are some. */
   limits(id: number, openedAt: number, smtp: boolean, hits: LimitHit[]): void;
   /** A connection was opened at frame `openedAt`. */
@@ -95,7 +100,9 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
         const facts = computeFacts(c, session);
         const verdict = diagnoseConnection(facts, why, clock);
         verdict.findings.push(...retransmissionMismatchFindings(c), ...limitFindings(hits));
-        sink.connection(buildConnectionJson(facts, verdict, clock!), opened);
+        const json = buildConnectionJson(facts, verdict, clock!);
+        const flights = flightSummary(json);
+        sink.connection(o.healthy === 'summary' && json.diagnosis === 'none' ? summaryOnly(json) : json, opened, flights);
       },
     },
     o.tracker,

@@ -1,5 +1,6 @@
 // A worker thread of a sharded run (sharded.ts): analyses one shard and posts what it finds in batches.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 import type { LimitHit } from '../diagnose/rules/limits.js';
 import type { ConnectionJson } from './report-model.js';
 import { runCapture, type RunOptions, type RunResult } from './run-capture.js';
@@ -22,8 +23,8 @@ export type ShardMessage =
       opens: number[];
       /** Every frame up to here has been read (Infinity: the input is done). */
       watermark: number;
-      /** The finished connections' JSON, as one JSON array text: cloning a string costs a copy, cloning thousands of
-       * small objects (structured clone) cost a tenth of a worker's time. */
+      /** The finished connections' JSON and flight summaries, as one JSON array text of pairs: cloning a string costs a
+       * copy, cloning thousands of small objects (structured clone) cost a tenth of a worker's time. */
       connections: string;
       connectionOpenedAt: number[];
       limits: { openedAt: number; smtp: boolean; hits: LimitHit[] }[];
@@ -56,7 +57,7 @@ if (parentPort) {
     }
   };
   let batch = emptyBatch();
-  let finished: ConnectionJson[] = [];
+  let finished: [ConnectionJson, FlightSummary][] = [];
   let framesAtLastPost = 0;
   const post = (watermark: number, bytesRead: number) => {
     batch.watermark = watermark;
@@ -73,8 +74,8 @@ if (parentPort) {
     paths,
     run,
     {
-      connection(json, openedAt) {
-        finished.push(json);
+      connection(json, openedAt, flights) {
+        finished.push([json, flights]);
         batch.connectionOpenedAt.push(openedAt);
       },
       limits(_id, openedAt, smtp, hits) {

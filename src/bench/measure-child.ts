@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     jobs = jobsArg ? Number(jobsArg) : autoJobs([file]);
     const { report, errors } = await analyze([file], {
       jobs,
+      healthy: 'summary', // as the CLI's default text report asks
       onConnection: (c) => {
         n++;
         counts[c.diagnosis] = (counts[c.diagnosis] ?? 0) + 1;

@@ -1,4 +1,4 @@
-import type { ConnectionJson } from '../analysis/report-model.js';
+import type { ConnectionJson } from './report-model.js';
 
 /** A connection reduced to what the summary tables show: for clean connections in human reports, so that a capture of
  * thousands of healthy sessions does not hold all their transcripts. */
