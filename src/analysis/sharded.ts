@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CaptureError } from '../capture/errors.js';
+import type { FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 import type { LimitHit } from '../diagnose/rules/limits.js';
 import type { ConnectionJson } from './report-model.js';
 import type { RunOptions, RunResult } from './run-capture.js';
@@ -18,7 +19,7 @@ export function shardable(paths: string[]): boolean {
 }
 
 export interface ShardedCollector {
-  connection(json: ConnectionJson): void;
+  connection(json: ConnectionJson, flights: FlightSummary): void;
   limits(id: number, smtp: boolean, hits: LimitHit[]): void;
 }
 
@@ -44,12 +45,13 @@ export function runSharded(paths: string[], run: RunOptions, jobs: number, colle
     };
     const deliver = (m: Extract<ShardMessage, { kind: 'batch' }>, worker: number) => {
       numbering.progress(worker, m.opens, m.watermark);
-      const connections: ConnectionJson[] = m.connections ? JSON.parse(m.connections) : [];
+      const connections: [ConnectionJson, FlightSummary][] = m.connections ? JSON.parse(m.connections) : [];
       for (let i = 0; i < connections.length; i++) {
-        const json = connections[i]!;
+        const [json, flights] = connections[i]!;
         numbering.whenNumbered(m.connectionOpenedAt[i]!, (id) => {
           json.id = id;
-          collect.connection(json);
+          flights.id = id;
+          collect.connection(json, flights);
         });
       }
       for (const l of m.limits) numbering.whenNumbered(l.openedAt, (id) => collect.limits(id, l.smtp, l.hits));
