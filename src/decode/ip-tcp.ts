@@ -1,6 +1,7 @@
 import type { Frame } from '../capture/frame.js';
 import { ipv4Text, ipv6Text } from './address-text.js';
 import { ipv4FlowKey, ipv6FlowKey } from './flow-key.js';
+import { u32be } from '../capture/byte-reads.js';
 import { RecordFrame } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from './link.js';
 import { DecodedPacket } from './decoded-packet.js';
@@ -148,8 +149,8 @@ function tcpPacket(
   p.dontFragment = dontFragment;
   p.srcPort = (d[tcp]! << 8) | d[tcp + 1]!;
   p.dstPort = (d[tcp + 2]! << 8) | d[tcp + 3]!;
-  p.seq = d.readUInt32BE(tcp + 4);
-  p.ack = d.readUInt32BE(tcp + 8);
+  p.seq = u32be(d, tcp + 4); // checkTcp saw the whole header
+  p.ack = u32be(d, tcp + 8);
   p.flags = d[tcp + 13]!;
   p.window = (d[tcp + 14]! << 8) | d[tcp + 15]!;
   p.payloadLength = payloadLength;
