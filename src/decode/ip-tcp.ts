@@ -1,7 +1,7 @@
 import type { Frame } from '../capture/frame.js';
 import { ipv4Text, ipv6Text } from './address-text.js';
 import { ipv4FlowKey, ipv6FlowKey } from './flow-key.js';
-import { u32be } from '../capture/byte-reads.js';
+import { u16be, u32be } from '../capture/byte-reads.js';
 import { RecordFrame } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from './link.js';
 import { DecodedPacket } from './decoded-packet.js';
@@ -76,14 +76,14 @@ function decodeIpv4(f: Frame, d: Buffer, start: number, end: number, ip: number)
 
 function decodeIpv6(f: Frame, d: Buffer, start: number, end: number, ip: number): Decoded {
   if (end < ip + 40) return cut(f, start, end);
-  const payloadLength = d.readUInt16BE(ip + 4);
+  const payloadLength = u16be(d, ip + 4);
   let next = d[ip + 6]!;
   let off = ip + 40;
   for (let n = 0; next !== PROTO_TCP; n++) {
     if (n >= MAX_EXT_HEADERS) return 'malformed';
     if (next === EXT_FRAGMENT) {
       if (end < off + 8) return 'malformed';
-      const offsetAndFlags = d.readUInt16BE(off + 2);
+      const offsetAndFlags = u16be(d, off + 2);
       if ((offsetAndFlags & 0xfff8) !== 0 || (offsetAndFlags & 1) !== 0) return 'ip-fragment';
       next = d[off]!;
       off += 8;
