@@ -1,6 +1,6 @@
 import type { Frame } from '../capture/frame.js';
-import { ipv4Text, ipv6Text } from './address-text.js';
-import { ipv4FlowKey, ipv6FlowKey } from './flow-key.js';
+import { ipv6Text } from './address-text.js';
+import { ipv4FlowKey, ipv6FlowKey, keyedIpv4 } from './flow-key.js';
 import { u16be, u32be } from '../capture/byte-reads.js';
 import { RecordFrame } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from './link.js';
@@ -71,7 +71,8 @@ function decodeIpv4(f: Frame, d: Buffer, start: number, end: number, ip: number)
   const tcp = ip + ihl;
   const fail = checkTcp(f, d, start, end, tcp);
   if (fail !== null) return fail;
-  return tcpPacket(f, d, end, tcp, ip + wireIpLength, 4, ipv4Text(d, ip + 12), ipv4Text(d, ip + 16), d[ip + 8]!, (d[ip + 4]! << 8) | d[ip + 5]!, (fragment & 0x4000) !== 0, ipv4FlowKey(d, ip + 12, ip + 16, tcp));
+  const key = ipv4FlowKey(d, ip + 12, ip + 16, tcp); // sets keyedIpv4: the addresses' text
+  return tcpPacket(f, d, end, tcp, ip + wireIpLength, 4, keyedIpv4.src, keyedIpv4.dst, d[ip + 8]!, (d[ip + 4]! << 8) | d[ip + 5]!, (fragment & 0x4000) !== 0, key);
 }
 
 function decodeIpv6(f: Frame, d: Buffer, start: number, end: number, ip: number): Decoded {
