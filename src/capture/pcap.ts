@@ -1,3 +1,4 @@
+import { u32be, u32le } from './byte-reads.js';
 import { FormatError } from './errors.js';
 import type { Frame, TimestampPrecision } from './frame.js';
 import { MAX_RECORD_BYTES, type RecordParser } from './parser.js';
@@ -40,10 +41,11 @@ export class PcapParser implements RecordParser {
     const le = this.littleEndian;
     const limit = Math.max(this.snap, MAX_RECORD_BYTES);
     while (buf.length - pos >= RECORD_HEADER_BYTES) {
-      const sec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const frac = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
-      const inclLen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
-      const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+      // The loop condition guarantees the 16 header bytes.
+      const sec = le ? u32le(buf, pos) : u32be(buf, pos);
+      const frac = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
+      const inclLen = le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
+      const origLen = le ? u32le(buf, pos + 12) : u32be(buf, pos + 12);
       if (inclLen > limit) {
         throw new FormatError(
           base + pos,

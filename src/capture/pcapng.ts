@@ -1,3 +1,4 @@
+import { u16be, u16le, u32be, u32le } from './byte-reads.js';
 import { FormatError } from './errors.js';
 import type { Frame, TimestampPrecision } from './frame.js';
 import { MAX_RECORD_BYTES, type RecordParser } from './parser.js';
@@ -51,24 +52,24 @@ export class PcapngParser implements RecordParser {
   parse(buf: Buffer, pos: number, base: number, emit: (f: Frame) => void, reuse = false): number {
     this.reuse = reuse;
     while (buf.length - pos >= 12) {
-      const rawType = buf.readUInt32LE(pos);
+      const rawType = u32le(buf, pos); // the loop condition guarantees 12 bytes
       if (rawType === SHB) {
         // The byte order of a section is read from its own header, before its length can be trusted.
-        const magicLE = buf.readUInt32LE(pos + 8);
+        const magicLE = u32le(buf, pos + 8);
         if (magicLE === BYTE_ORDER_MAGIC) this.littleEndian = true;
-        else if (buf.readUInt32BE(pos + 8) === BYTE_ORDER_MAGIC) this.littleEndian = false;
+        else if (u32be(buf, pos + 8) === BYTE_ORDER_MAGIC) this.littleEndian = false;
         else throw new FormatError(base + pos, 'pcapng section header with an unknown byte-order magic');
       } else if (!this.sawSection) {
         throw new FormatError(base + pos, 'not a pcapng file (no section header block first)');
       }
       const le = this.littleEndian;
-      const type = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const length = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+      const type = le ? u32le(buf, pos) : u32be(buf, pos);
+      const length = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
       if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK_BYTES) {
         throw new FormatError(base + pos, `pcapng block of type 0x${type.toString(16)} has an invalid length ${length}`);
       }
       if (buf.length - pos < length) break;
-      const trailer = le ? buf.readUInt32LE(pos + length - 4) : buf.readUInt32BE(pos + length - 4);
+      const trailer = le ? u32le(buf, pos + length - 4) : u32be(buf, pos + length - 4);
       if (trailer !== length) {
         throw new FormatError(
           base + pos,
@@ -103,10 +104,10 @@ export class PcapngParser implements RecordParser {
   }
 
   private u32(b: Buffer, o: number): number {
-    return this.littleEndian ? b.readUInt32LE(o) : b.readUInt32BE(o);
+    return this.littleEndian ? u32le(b, o) : u32be(b, o);
   }
   private u16(b: Buffer, o: number): number {
-    return this.littleEndian ? b.readUInt16LE(o) : b.readUInt16BE(o);
+    return this.littleEndian ? u16le(b, o) : u16be(b, o);
   }
 
   private addInterface(body: Buffer, at: number): void {

@@ -1,15 +1,22 @@
 // The connection-table key of a packet, built straight from the header bytes: the same string for both directions
 // (the two endpoints in a fixed order), a few UTF-16 code units long, one allocation. IPv4 keys have 6 code units and
 // IPv6 keys 18, so the two families never collide.
+import { ipv4Text } from './address-text.js';
 
 // The IPv4 keys made last, in a small direct-mapped cache: a connection's packets then share one key string (no
 // allocation per packet, and the Map finds the string's hash already computed). A miss or a clash only costs a new
-// string: the key's text, not its identity, is what the table compares.
+// string: the key's text, not its identity, is what the table compares. A slot also keeps both addresses as text, so
+// a packet of a cached connection needs no address lookup either.
 const CACHE_BITS = 12;
 const cachedTuples = new Int32Array(3 << CACHE_BITS); // per slot: first address, second address, both ports
 const cachedKeys: string[] = new Array<string>(1 << CACHE_BITS).fill('');
+const cachedTexts: string[] = new Array<string>(2 << CACHE_BITS).fill(''); // per slot: first, second address
 
-/** Key of the IPv4 4-tuple: addresses at d[src], d[dst] (4 bytes each), ports at d[tcp], d[tcp+2]. */
+/** The source and destination address text of the packet ipv4FlowKey keyed last (read them right after the call). */
+export const keyedIpv4 = { src: '', dst: '' };
+
+/** Key of the IPv4 4-tuple: addresses at d[src], d[dst] (4 bytes each), ports at d[tcp], d[tcp+2]. Also sets
+ * keyedIpv4 to the two addresses' text. */
 export function ipv4FlowKey(d: Buffer, src: number, dst: number, tcp: number): string {
   const sHi = (d[src]! << 8) | d[src + 1]!;
   const sLo = (d[src + 2]! << 8) | d[src + 3]!;
@@ -23,16 +30,21 @@ export function ipv4FlowKey(d: Buffer, src: number, dst: number, tcp: number): s
   const ports = srcFirst ? (sPort << 16) | dPort : (dPort << 16) | sPort;
   const i = Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(ports, 0x85ebca6b), 0xc2b2ae35) >>> (32 - CACHE_BITS);
   const t = i * 3;
-  const key = cachedKeys[i]!;
-  if (cachedTuples[t] === a && cachedTuples[t + 1] === b && cachedTuples[t + 2] === ports && key !== '') return key;
-  const made = srcFirst
-    ? String.fromCharCode(sHi, sLo, sPort, dHi, dLo, dPort)
-    : String.fromCharCode(dHi, dLo, dPort, sHi, sLo, sPort);
-  cachedTuples[t] = a;
-  cachedTuples[t + 1] = b;
-  cachedTuples[t + 2] = ports;
-  cachedKeys[i] = made;
-  return made;
+  let key = cachedKeys[i]!;
+  if (cachedTuples[t] !== a || cachedTuples[t + 1] !== b || cachedTuples[t + 2] !== ports || key === '') {
+    key = srcFirst
+      ? String.fromCharCode(sHi, sLo, sPort, dHi, dLo, dPort)
+      : String.fromCharCode(dHi, dLo, dPort, sHi, sLo, sPort);
+    cachedTuples[t] = a;
+    cachedTuples[t + 1] = b;
+    cachedTuples[t + 2] = ports;
+    cachedKeys[i] = key;
+    cachedTexts[2 * i] = ipv4Text(d, srcFirst ? src : dst);
+    cachedTexts[2 * i + 1] = ipv4Text(d, srcFirst ? dst : src);
+  }
+  keyedIpv4.src = cachedTexts[srcFirst ? 2 * i : 2 * i + 1]!;
+  keyedIpv4.dst = cachedTexts[srcFirst ? 2 * i + 1 : 2 * i]!;
+  return key;
 }
 
 /** The 32-bit word at d[o] (big-endian, as a signed int: compare with >>> 0 for order). */

@@ -1,6 +1,7 @@
 import type { Frame } from '../capture/frame.js';
-import { ipv4Text, ipv6Text } from './address-text.js';
-import { ipv4FlowKey, ipv6FlowKey } from './flow-key.js';
+import { ipv6Text } from './address-text.js';
+import { ipv4FlowKey, ipv6FlowKey, keyedIpv4 } from './flow-key.js';
+import { u16be, u32be } from '../capture/byte-reads.js';
 import { RecordFrame } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from './link.js';
 import { DecodedPacket } from './decoded-packet.js';
@@ -70,19 +71,20 @@ function decodeIpv4(f: Frame, d: Buffer, start: number, end: number, ip: number)
   const tcp = ip + ihl;
   const fail = checkTcp(f, d, start, end, tcp);
   if (fail !== null) return fail;
-  return tcpPacket(f, d, end, tcp, ip + wireIpLength, 4, ipv4Text(d, ip + 12), ipv4Text(d, ip + 16), d[ip + 8]!, (d[ip + 4]! << 8) | d[ip + 5]!, (fragment & 0x4000) !== 0, ipv4FlowKey(d, ip + 12, ip + 16, tcp));
+  const key = ipv4FlowKey(d, ip + 12, ip + 16, tcp); // sets keyedIpv4: the addresses' text
+  return tcpPacket(f, d, end, tcp, ip + wireIpLength, 4, keyedIpv4.src, keyedIpv4.dst, d[ip + 8]!, (d[ip + 4]! << 8) | d[ip + 5]!, (fragment & 0x4000) !== 0, key);
 }
 
 function decodeIpv6(f: Frame, d: Buffer, start: number, end: number, ip: number): Decoded {
   if (end < ip + 40) return cut(f, start, end);
-  const payloadLength = d.readUInt16BE(ip + 4);
+  const payloadLength = u16be(d, ip + 4);
   let next = d[ip + 6]!;
   let off = ip + 40;
   for (let n = 0; next !== PROTO_TCP; n++) {
     if (n >= MAX_EXT_HEADERS) return 'malformed';
     if (next === EXT_FRAGMENT) {
       if (end < off + 8) return 'malformed';
-      const offsetAndFlags = d.readUInt16BE(off + 2);
+      const offsetAndFlags = u16be(d, off + 2);
       if ((offsetAndFlags & 0xfff8) !== 0 || (offsetAndFlags & 1) !== 0) return 'ip-fragment';
       next = d[off]!;
       off += 8;
@@ -148,8 +150,8 @@ function tcpPacket(
   p.dontFragment = dontFragment;
   p.srcPort = (d[tcp]! << 8) | d[tcp + 1]!;
   p.dstPort = (d[tcp + 2]! << 8) | d[tcp + 3]!;
-  p.seq = d.readUInt32BE(tcp + 4);
-  p.ack = d.readUInt32BE(tcp + 8);
+  p.seq = u32be(d, tcp + 4); // checkTcp saw the whole header
+  p.ack = u32be(d, tcp + 8);
   p.flags = d[tcp + 13]!;
   p.window = (d[tcp + 14]! << 8) | d[tcp + 15]!;
   p.payloadLength = payloadLength;

@@ -1,5 +1,7 @@
 // Link layers → offset of the IP header, or a skip reason. Values from the tcpdump.org LINKTYPE registry and
 // libpcap's dlt.h (see research/anchors.md §7.3).
+import { u16be, u32be, u32le } from '../capture/byte-reads.js';
+
 export const LINKTYPE = {
   NULL: 0,
   ETHERNET: 1,
@@ -51,11 +53,11 @@ export function locateIp(linkType: number, d: Buffer, start = 0, end = d.length)
   switch (linkType) {
     case LINKTYPE.ETHERNET: {
       if (end - start < 14) return 'malformed';
-      let type = d.readUInt16BE(start + 12);
+      let type = u16be(d, start + 12);
       let off = start + 14;
       for (let depth = 0; VLAN_TPIDS.has(type); depth++) {
         if (depth >= MAX_VLAN_DEPTH || end < off + 4) return 'malformed';
-        type = d.readUInt16BE(off + 2);
+        type = u16be(d, off + 2);
         off += 4;
       }
       return ipFromEtherType(type, off);
@@ -63,13 +65,13 @@ export function locateIp(linkType: number, d: Buffer, start = 0, end = d.length)
     case LINKTYPE.NULL: {
       if (end - start < 4) return 'malformed';
       // Host byte order of the capturing machine: whichever reading is small is the right one.
-      const le = d.readUInt32LE(start);
-      const af = le <= 0xffff ? le : d.readUInt32BE(start);
+      const le = u32le(d, start);
+      const af = le <= 0xffff ? le : u32be(d, start);
       return af === AF_INET || AF_INET6.has(af) ? start + 4 : 'not-ip';
     }
     case LINKTYPE.LOOP: {
       if (end - start < 4) return 'malformed';
-      const af = d.readUInt32BE(start);
+      const af = u32be(d, start);
       return af === AF_INET || AF_INET6.has(af) ? start + 4 : 'not-ip';
     }
     case LINKTYPE.RAW:
@@ -80,10 +82,10 @@ export function locateIp(linkType: number, d: Buffer, start = 0, end = d.length)
       return start;
     case LINKTYPE.LINUX_SLL:
       if (end - start < 16) return 'malformed';
-      return ipFromEtherType(d.readUInt16BE(start + 14), start + 16);
+      return ipFromEtherType(u16be(d, start + 14), start + 16);
     case LINKTYPE.LINUX_SLL2:
       if (end - start < 20) return 'malformed';
-      return ipFromEtherType(d.readUInt16BE(start), start + 20);
+      return ipFromEtherType(u16be(d, start), start + 20);
     default:
       return 'unsupported-link';
   }

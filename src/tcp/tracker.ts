@@ -1,3 +1,4 @@
+import { u32be } from '../capture/byte-reads.js';
 import { ACK, FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
 import { parseTcpOptions } from '../decode/tcp-options.js';
@@ -158,7 +159,7 @@ export class ConnectionTracker {
     let layoutText = '';
     if (oe - os === 12 && o[os] === 1 && o[os + 1] === 1 && o[os + 2] === 8 && o[os + 3] === 10) {
       // Nearly every packet after the handshake carries exactly NOP NOP TS (Linux, BSD): read it without the walk.
-      tsVal = o.readUInt32BE(os + 4);
+      tsVal = u32be(o, os + 4);
       layout = LAYOUT_NOP_NOP_TS;
     } else if (oe > os) {
       const opts = parseTcpOptions(p.options);
