@@ -10,6 +10,7 @@ import { renderHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
 import { JsonConnectionSpool } from './report/json-spool.js';
 import { autoJobs } from './analysis/jobs.js';
+import { tuneGarbageCollector } from './analysis/gc-tuning.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { ReportDocument } from './report/overview.js';
 import { ProgressBar } from './report/progress.js';
@@ -76,6 +77,7 @@ function totalSize(files: string[]): number | null {
 }
 
 async function main(): Promise<number> {
+  tuneGarbageCollector();
   const argv = await yargs(hideBin(process.argv))
     .scriptName(TOOL_NAME)
     .usage('$0 [options] <capture...>\n\nDiagnoses stalled SMTP sessions in packet captures (pcap, pcapng, gzip; "-" reads stdin).\nSeveral files are one capture cut into pieces and are merged in time order.')
@@ -103,7 +105,7 @@ async function main(): Promise<number> {
     .option('max-buffered-bytes', { type: 'number', describe: 'out-of-order bytes held per direction while waiting for a missing segment (default 4194304)' })
     .option('max-line-length', { type: 'number', describe: 'characters kept of one SMTP line; longer lines are cut and counted (default 4096)' })
     .option('max-pending-commands', { type: 'number', describe: 'commands awaiting replies per connection before the queue is cleared (default 1000)' })
-    .option('jobs', { type: 'string', default: 'auto', describe: 'worker threads: a number, or auto (one per idle core, at most 4, for captures of 32 MB or more); the report is the same either way' })
+    .option('jobs', { type: 'string', default: 'auto', describe: 'worker threads: a number, or auto (one per idle core, at most 4, when 4 or more are idle and the capture is 32 MB or more); the report is the same either way' })
     .option('max-commands', { type: 'number', describe: 'commands listed per connection; later ones are counted only (default 100000)' })
     .version(TOOL_VERSION)
     .help()

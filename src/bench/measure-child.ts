@@ -3,6 +3,7 @@
 // analyze runs with JOBS worker threads (default: what the CLI's --jobs auto picks for the file).
 import { analyze } from '../analysis/analyzer.js';
 import { autoJobs } from '../analysis/jobs.js';
+import { tuneGarbageCollector } from '../analysis/gc-tuning.js';
 import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import { bareRecordWalk } from './bare-walk.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     await readFrames([new CaptureInput(file, 0)], () => packets++);
   }
   else if (task === 'analyze') {
+    tuneGarbageCollector(); // as the CLI runs
     // As the CLI runs without a selection: each connection is handed on as it is diagnosed, not held.
     const counts: Record<string, number> = {};
     let n = 0;
