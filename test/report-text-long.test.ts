@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyzer.js';
 import type { ReportJson } from '../src/analysis/report-model.js';
 import { generateCapture } from '../src/bench/generate.js';
+import fc from 'fast-check';
 import { renderLongTable } from '../src/report/long-table.js';
+import { isPlainRow } from '../src/report/plain-table.js';
 import { renderText } from '../src/report/text.js';
 
 let dir = '';
@@ -44,5 +46,27 @@ describe('the connections table of a long capture', () => {
     const within = renderText(report, { tableRowLimit: 100_000 });
     expect(tableRowIds(within).length).toBe(report.connections.length);
     expect(within).not.toContain('not listed');
+  });
+
+  it('rows of one-column text are drawn exactly as cli-table3 draws them, in colour too; other rows by cli-table3', () => {
+    const o = { head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, 40] };
+    const real = report.connections.flatMap((c) => [false, true].map((colour) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colour ? `\x1b[31m${c.diagnosis}\x1b[39m` : c.diagnosis, c.summary]));
+    expect(real.every((r) => isPlainRow(r, o.colWidths))).toBe(true);
+    expect(renderLongTable(o, real, 200, true)).toBe(renderLongTable(o, real, 200, false));
+    // Words longer than a column, runs of spaces, empty cells, punctuation: the wrap and the '…' cut must agree.
+    const word = fc.stringMatching(/^[a-z0-9.:<>@→×µ-]{0,45}$/);
+    const text = fc.array(fc.tuple(word, fc.constantFrom(' ', '  ', '   ')), { maxLength: 12 }).map((ws) => ws.map(([w, sp]) => w + sp).join('').trimEnd());
+    fc.assert(
+      fc.property(fc.array(fc.array(text, { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (rows) => {
+        expect(renderLongTable(o, rows, 200, true)).toBe(renderLongTable(o, rows, 200, false));
+      }),
+      { numRuns: 300 },
+    );
+    // Wide characters, combining marks and stray escapes are not one column each: those rows go to cli-table3.
+    for (const odd of ['日本語のホスト名', 'e\u0301', '\x1b[1mbold\x1b[22m and \x1b[2mdim\x1b[22m', '📬 mail']) {
+      const row = ['1', '09:14:07.072', 'a → b', 'delivered', 'none', odd];
+      expect(isPlainRow(row, o.colWidths)).toBe(false);
+      expect(renderLongTable(o, [row], 200, true)).toBe(renderLongTable(o, [row], 200, false));
+    }
   });
 });
