@@ -6,12 +6,14 @@ import type { Gap } from '../tcp/facts.js';
 import { KIND_SYN_ACK } from '../tcp/packet-log.js';
 import { type Clock, ms } from './clock.js';
 import type { CommandJson, ConnectionJson, FlightJson, TransactionJson } from './report-model.js';
+import type { FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 
 // Built once per connection, for every connection: plain loops (indexed where they run per command: an unoptimised
 // for-of makes an iterator), each output object made once and nothing made only to be thrown away.
 
-/** Renders one diagnosed connection into the JSON contract's shape. */
-export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock): ConnectionJson {
+/** Renders one diagnosed connection into the JSON contract's shape. `brief`: only what a clean connection's table row
+ * needs — exactly what summaryOnly (summary-only.ts) leaves of the full rendering, without building the rest. */
+export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock, brief = false): ConnectionJson {
   const c = f.connection;
   const s = f.session;
   const rtt = f.rtt;
@@ -39,20 +41,20 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     middlebox: v.middlebox,
     summary: v.summary,
     banner: s.banner ? { code: s.banner.code, text: s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,
-    commands: commandsJson(f.commands, clock),
-    flights: flightsJson(f.flights, clock),
-    transactions: transactionsJson(s.transactions),
-    findings: v.findings,
+    commands: brief ? [] : commandsJson(f.commands, clock),
+    flights: brief ? [] : flightsJson(f.flights, clock),
+    transactions: brief ? [] : transactionsJson(s.transactions),
+    findings: brief ? [] : v.findings,
     tcp: {
       clientPackets: c.clientHalf.packetCount,
       serverPackets: server.packetCount,
       clientBytes: c.clientHalf.highestSeen,
       serverBytes: server.highestSeen,
       retransmissions: c.clientHalf.retransmittedSegments + server.retransmittedSegments,
-      gaps: gapsJson(c.clientHalf.gaps, server.gaps),
+      gaps: brief ? [] : gapsJson(c.clientHalf.gaps, server.gaps),
       closedBy: closedBy(f),
     },
-    anomalies: s.anomalies.map((a) => ({ kind: a.kind, offset: a.offset, detail: a.detail })),
+    anomalies: brief ? [] : s.anomalies.map((a) => ({ kind: a.kind, offset: a.offset, detail: a.detail })),
   };
 }
 
@@ -136,4 +138,16 @@ function closedBy(f: ConnectionFacts): string {
   earlier(e.clientRstAt, 'client RST');
   earlier(e.serverRstAt, 'server RST');
   return by;
+}
+
+/** What the cross-connection flight-size rule reads of a connection (as flightSummary reads it from the JSON), taken
+ * from the facts: the same for a brief rendering, which lists no flights. */
+export function flightSummaryOfFacts(f: ConnectionFacts): FlightSummary {
+  const flights: FlightSummary['flights'] = [];
+  for (let i = 0; i < f.flights.length; i++) {
+    const x = f.flights[i]!;
+    if (x.commands.length < 2) continue;
+    flights.push({ commands: x.commands.length, length: x.flight.end - x.flight.start, offset: x.flight.start, replyBoundary: x.replyBoundary });
+  }
+  return { id: f.connection.id, flights };
 }

@@ -13,11 +13,10 @@ import type { Connection } from '../tcp/connection.js';
 import type { StreamSink } from '../tcp/half-stream.js';
 import { ConnectionTracker, SWEEP_EVERY_FRAMES, type TrackerOptions } from '../tcp/tracker.js';
 import { Clock } from './clock.js';
-import { buildConnectionJson } from './connection-json.js';
+import { buildConnectionJson, flightSummaryOfFacts } from './connection-json.js';
 import type { ConnectionJson, InputJson } from './report-model.js';
 import { shardOfFrame, shardOfPacket, type Shard } from './shard.js';
-import { summaryOnly } from './summary-only.js';
-import { flightSummary, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
+import type { FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 
 /** Options after defaults are applied: plain data, so that a worker thread can be handed them. */
 export interface RunOptions {
@@ -100,9 +99,9 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
         const facts = computeFacts(c, session);
         const verdict = diagnoseConnection(facts, why, clock);
         verdict.findings.push(...retransmissionMismatchFindings(c), ...limitFindings(hits));
-        const json = buildConnectionJson(facts, verdict, clock!);
-        const flights = flightSummary(json);
-        sink.connection(o.healthy === 'summary' && json.diagnosis === 'none' ? summaryOnly(json) : json, opened, flights);
+        // A clean connection in a human report is one table row: rendered brief, its flights summarised from the facts.
+        const brief = o.healthy === 'summary' && verdict.diagnosis === 'none';
+        sink.connection(buildConnectionJson(facts, verdict, clock!, brief), opened, flightSummaryOfFacts(facts));
       },
     },
     o.tracker,
