@@ -16,7 +16,8 @@ import type { ReportDocument } from './report/overview.js';
 import { ProgressBar } from './report/progress.js';
 import { Redactor } from './report/redact.js';
 import { chooseStyle, PLAIN } from './report/style.js';
-import { renderText } from './report/text.js';
+import { renderText, TABLE_ROW_LIMIT } from './report/text.js';
+import { CleanRowKeeper } from './report/clean-rows.js';
 import { isMessageSelection, selectConnections, type Selection } from './select/filters.js';
 import { buildMessageView } from './select/message-view.js';
 import { parseTimeSpec } from './select/time-spec.js';
@@ -142,6 +143,7 @@ async function main(): Promise<number> {
   const plain = !hasSelection(selection) && !argv.redact && argv.extract === undefined;
   const spool = plain && format === 'json' ? new JsonConnectionSpool() : null;
   let problems = false;
+  const cleanRows = plain && format === 'text' && !argv.verbose ? new CleanRowKeeper(TABLE_ROW_LIMIT) : null;
   const onConnection = plain
     ? (c: ConnectionJson): ConnectionJson | null => {
         if (c.diagnosis !== 'none') problems = true;
@@ -149,7 +151,8 @@ async function main(): Promise<number> {
           spool.add(c);
           return null;
         }
-        return c; // clean connections already come reduced to their summary row (healthy: 'summary' below)
+        // Clean connections already come reduced to their summary row (healthy: 'summary' below).
+        return cleanRows ? cleanRows.offer(c) : c;
       }
     : undefined;
 
@@ -158,7 +161,10 @@ async function main(): Promise<number> {
   // Human formats show a clean connection as one table row: it is reduced to that where it is diagnosed (in a worker
   // thread, before it crosses to this one), unless --verbose wants its transcript.
   const healthy = plain && !spool && !argv.verbose ? 'summary' : 'full';
-  const { report: full, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, healthy, onProgress: progress ? (n) => progress.update(n) : undefined });
+  const { report: analysed, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, healthy, onProgress: progress ? (n) => progress.update(n) : undefined });
+  const restored = cleanRows?.restore(analysed.connections);
+  const full = restored ? { ...analysed, connections: restored.connections } : analysed;
+  const omittedClean = restored?.omitted ?? 0;
   progress?.done();
   for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
   if (spool) {
@@ -183,7 +189,7 @@ async function main(): Promise<number> {
 
   const toTerminal = !argv.output;
   const style = toTerminal ? chooseStyle(process.stdout, process.env, !argv.color) : PLAIN;
-  const rendered = render(format, doc, { style, verbose: argv.verbose, width: process.stdout.columns });
+  const rendered = render(format, doc, { style, verbose: argv.verbose, width: process.stdout.columns, omittedCleanConnections: omittedClean });
   if (argv.output) {
     try {
       writeFileSync(argv.output, rendered);
@@ -195,7 +201,7 @@ async function main(): Promise<number> {
   return hasProblem(doc.report) ? EXIT_PROBLEM : EXIT_OK;
 }
 
-function render(format: Format, doc: ReportDocument, text: { style: typeof PLAIN; verbose: boolean; width: number | undefined }): string {
+function render(format: Format, doc: ReportDocument, text: { style: typeof PLAIN; verbose: boolean; width: number | undefined; omittedCleanConnections: number }): string {
   switch (format) {
     case 'json':
       return renderJson(withSelection(doc));

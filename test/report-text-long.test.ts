@@ -8,6 +8,7 @@ import type { ReportJson } from '../src/analysis/report-model.js';
 import { generateCapture } from '../src/bench/generate.js';
 import fc from 'fast-check';
 import { renderLongTable } from '../src/report/long-table.js';
+import { CleanRowKeeper } from '../src/report/clean-rows.js';
 import { isPlainRow } from '../src/report/plain-table.js';
 import { renderText } from '../src/report/text.js';
 
@@ -67,6 +68,20 @@ describe('the connections table of a long capture', () => {
       const row = ['1', '09:14:07.072', 'a → b', 'delivered', 'none', odd];
       expect(isPlainRow(row, o.colWidths)).toBe(false);
       expect(renderLongTable(o, [row], 200, true)).toBe(renderLongTable(o, [row], 200, false));
+    }
+  });
+
+  it('holding clean rows only while they could be listed gives the same text, past the limit and within it', () => {
+    // The CLI hands connections to the keeper as they finish (in no particular order) and renders what it kept.
+    const finishOrder = [...report.connections].reverse();
+    for (const limit of [20, 100_000]) {
+      const keeper = new CleanRowKeeper(limit);
+      const kept = finishOrder.map((c) => keeper.offer(c)).filter((c) => c !== null);
+      const kept2 = [...kept].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id - b.id));
+      const { connections, omitted } = keeper.restore(kept2);
+      expect(omitted).toBe(limit === 20 ? report.connections.filter((c) => c.diagnosis === 'none').length : 0);
+      const held = renderText({ ...report, connections }, { tableRowLimit: limit, omittedCleanConnections: omitted });
+      expect(held).toBe(renderText(report, { tableRowLimit: limit }));
     }
   });
 });

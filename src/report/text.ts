@@ -22,6 +22,8 @@ export interface TextOptions {
   /** Most rows in the connections table before connections without a problem are left out of it (counted in one
    * line instead); --verbose lists every one. Default TABLE_ROW_LIMIT. */
   tableRowLimit?: number;
+  /** Clean connections the caller only counted (they would not have been listed: the table was past its limit). */
+  omittedCleanConnections?: number;
 }
 
 /** A terminal table of 20 000 healthy connections buries the problems and takes longer to draw than the analysis;
@@ -42,20 +44,22 @@ export function renderText(report: ReportJson, o: TextOptions = {}): string {
   }
   if (o.messageView) out.push('', ...messageLines(o.messageView, st));
   const conns = [...report.connections].sort((a, b) => Number(b.diagnosis !== 'none') - Number(a.diagnosis !== 'none'));
-  if (!conns.length) {
+  const omitted = o.omittedCleanConnections ?? 0;
+  const total = conns.length + omitted;
+  if (!total) {
     out.push('', 'No SMTP connection found in this capture.');
     if (report.capture.otherTcpConnections) out.push(st.dim(`(${report.capture.otherTcpConnections} other TCP connections ignored)`));
     return out.join('\n') + '\n';
   }
   const summaryWidth = Math.max(30, width - 83);
   const limit = o.tableRowLimit ?? TABLE_ROW_LIMIT;
-  const listed = o.verbose || conns.length <= limit ? conns : conns.filter((c) => c.diagnosis !== 'none');
+  const listed = o.verbose || total <= limit ? conns : conns.filter((c) => c.diagnosis !== 'none');
   const rows = listed.map((c) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)]);
   out.push('', renderLongTable({ head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, summaryWidth] }, rows));
-  if (listed.length < conns.length) {
-    const n = conns.length - listed.length;
+  if (listed.length < total) {
+    const n = total - listed.length;
     out.push(
-      st.dim(`${n} connection${n > 1 ? 's' : ''} without a problem ${n > 1 ? 'are' : 'is'} not listed (the table would have ${conns.length} rows): --verbose lists every one; --host, --port or --since narrow the report; -f json has them all.`),
+      st.dim(`${n} connection${n > 1 ? 's' : ''} without a problem ${n > 1 ? 'are' : 'is'} not listed (the table would have ${total} rows): --verbose lists every one; --host, --port or --since narrow the report; -f json has them all.`),
     );
   }
   for (const f of report.capture.findings) out.push('', st.yellow('Across connections: ') + printable(f.message, 2000));
