@@ -37,6 +37,8 @@ export class Connection {
   lastAt: Instant;
   closedAt: Instant | null = null;
   listener!: ConnectionListener;
+  /** The tracker's table key (so that a sweep can iterate connections alone, without a [key, value] pair each). */
+  tableKey = '';
 
   constructor(
     readonly id: number,
@@ -57,6 +59,15 @@ export class Connection {
 
   get serverHalf(): HalfStream {
     return (this.server_ ??= new HalfStream(this.listener.server, this.limits));
+  }
+
+  /** The client's half if it was made (a half that was never made has sent nothing and learned nothing). */
+  clientHalfIfMade(): HalfStream | null {
+    return this.client_;
+  }
+
+  serverHalfIfMade(): HalfStream | null {
+    return this.server_;
   }
 
   /** Whether either side has sent payload (without making a half that does not exist yet). */

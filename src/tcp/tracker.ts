@@ -78,6 +78,7 @@ export class ConnectionTracker {
       // the server (a reply code) and who the client (a command). Pure ACKs before it are not attached to anything.
       if (!(flags & SYN) && p.payloadLength === 0 && this.portsAmbiguous(p)) return;
       c = this.open(p, at);
+      c.tableKey = key;
       this.table.set(key, c);
     } else if (key !== this.mostRecentKey) {
       // Keep the table in order of last activity (a Map iterates in insertion order): the least recently active
@@ -97,12 +98,12 @@ export class ConnectionTracker {
   }
 
   private isNewIncarnation(c: Connection, p: TcpPacket): boolean {
-    const h = c.clientHalf;
     const sameClient = p.src === c.client.ip && p.srcPort === c.client.port;
     if (!sameClient) return true;
     if (c.isClosed()) return true;
     // A SYN retransmission carries the same ISN; a different one is a new connection on reused ports.
-    return h.baseSeq !== null && ((p.seq + 1) >>> 0) !== h.baseSeq;
+    const base = c.clientHalfIfMade()?.baseSeq ?? null;
+    return base !== null && ((p.seq + 1) >>> 0) !== base;
   }
 
   private open(p: TcpPacket, at: Instant): Connection {
@@ -183,14 +184,17 @@ export class ConnectionTracker {
           tsVal, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
         };
       }
-      const ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledgedBy(p.ack, log, index, fact);
+      // A peer half not made yet has no sequence base: its answer is null, and making it here would only make garbage.
+      const peer = fromClient ? c.serverHalfIfMade() : c.clientHalfIfMade();
+      const ackOffset = peer ? peer.acknowledgedBy(p.ack, log, index, fact) : null;
       if (index >= 0) log.setAckOffset(index, ackOffset);
       else fact!.ackOffset = ackOffset;
     }
     const offset = sender.sent(p, at) ?? 0;
     if (index >= 0) log.setOffset(index, offset);
     else if (fact) fact.offset = offset;
-    if (length > 0) (fromClient ? c.serverHalf : c.clientHalf).peerSentData();
+    // (A half made later starts as if the peer had spoken.)
+    if (length > 0) (fromClient ? c.serverHalfIfMade() : c.clientHalfIfMade())?.peerSentData();
     sender.countPacket();
     c.lastAt = at;
     if (c.closedAt === null && ((flags & RST) || (c.finSent('client') && c.finSent('server')))) {
@@ -212,11 +216,11 @@ export class ConnectionTracker {
    * SWEEP_EVERY_FRAMES frames. */
   sweep(now: Instant): void {
     const o = this.options;
-    for (const [key, c] of this.table) {
+    for (const c of this.table.values()) {
       const idle = now - c.lastAt;
-      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(key, c, 'closed');
-      else if (idle > o.idleTimeoutNs) this.finish(key, c, 'idle');
-      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(key, c, 'idle');
+      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
+      else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
+      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
     }
   }
 
@@ -232,8 +236,8 @@ export class ConnectionTracker {
 
   private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {
     this.table.delete(key);
-    c.clientHalf.finish();
-    c.serverHalf.finish();
+    c.clientHalfIfMade()?.finish();
+    c.serverHalfIfMade()?.finish();
     this.events.finished(c, why);
     // The listener has diagnosed and rendered the connection: its columns can serve the next ones.
     c.release();
