@@ -367,7 +367,7 @@ export class HalfStream {
     const n = this.flightCount;
     if ((n + 1) * FL > this.fl.length) {
       const grown = new Float64Array(takeBuffer(Math.max(8, n * 2) * FL * 8));
-      grown.set(this.fl.subarray(0, n * FL));
+      grown.set(this.fl); // full, as above
       if (n) giveBuffer(this.fl.buffer as ArrayBuffer);
       this.fl = grown;
     }
@@ -433,7 +433,7 @@ export class HalfStream {
     const n = this.rangeCount;
     if ((n + 1) * R > this.r.length) {
       const grown = new Float64Array(takeBuffer(Math.max(16, n * 2) * R * 8));
-      grown.set(this.r.subarray(0, n * R));
+      grown.set(this.r); // full: the columns grow only when every slot is used (a view would cost an object)
       if (n) giveBuffer(this.r.buffer as ArrayBuffer);
       this.r = grown;
     }

@@ -219,9 +219,9 @@ export class PacketLog {
     const cap = Math.min(this.limit, Math.max(16, this.length * 2));
     const buf = takeBuffer(cap * (F * 8 + I * 4));
     const f = new Float64Array(buf, 0, cap * F);
-    f.set(this.f.subarray(0, this.length * F));
+    f.set(this.f); // full: grow runs only when every slot is used (a view would cost an object)
     const n = new Int32Array(buf, cap * F * 8, cap * I);
-    n.set(this.n.subarray(0, this.length * I));
+    n.set(this.n);
     if (this.f.length) giveBuffer(this.f.buffer as ArrayBuffer);
     this.f = f;
     this.n = n;
