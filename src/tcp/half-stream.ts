@@ -1,6 +1,6 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBuffer, takeBuffer } from './column-pool.js';
+import { giveBlock, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
@@ -76,6 +76,8 @@ export class HalfStream {
   // peer's packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep).
   private ackOffsets: Float64Array = NO_NUMBERS;
   private ackIndex: Int32Array = NO_INDEX;
+  /** The pooled block both ACK columns live in. */
+  private ackBlock: Float64Array = NO_NUMBERS;
   /** Number of first acknowledgements (AckAdvance records). */
   ackCount = 0;
   private ackLog: PacketLog | null = null;
@@ -208,12 +210,13 @@ export class HalfStream {
       const i = this.ackCount;
       if (i === this.ackOffsets.length) {
         const cap = Math.max(16, i * 2);
-        const buf = takeBuffer(cap * 12); // both columns in one pooled buffer, outside the JS heap
-        const o = new Float64Array(buf, 0, cap);
+        const block = takeBlock(cap * 12); // both columns in one pooled block, outside the JS heap
+        const o = new Float64Array(block.buffer, block.byteOffset, cap);
         o.set(this.ackOffsets);
-        const x = new Int32Array(buf, cap * 8, cap);
+        const x = new Int32Array(block.buffer, block.byteOffset + cap * 8, cap);
         x.set(this.ackIndex);
-        if (i) giveBuffer(this.ackOffsets.buffer as ArrayBuffer);
+        if (i) giveBlock(this.ackBlock);
+        this.ackBlock = block;
         this.ackOffsets = o;
         this.ackIndex = x;
       }
@@ -310,15 +313,16 @@ export class HalfStream {
    * read after this are gone (PacketFacts and records already handed out stay valid). */
   release(): void {
     this.packets.release();
-    if (this.rangeCount) giveBuffer(this.r.buffer as ArrayBuffer);
+    if (this.rangeCount) giveBlock(this.r);
     this.r = NO_NUMBERS;
     this.rangeCount = 0;
-    if (this.ackCount) giveBuffer(this.ackOffsets.buffer as ArrayBuffer);
+    if (this.ackCount) giveBlock(this.ackBlock);
+    this.ackBlock = NO_NUMBERS;
     this.ackOffsets = NO_NUMBERS;
     this.ackIndex = NO_INDEX;
     this.ackCount = 0;
     this.ackMade = null;
-    if (this.flightCount) giveBuffer(this.fl.buffer as ArrayBuffer);
+    if (this.flightCount) giveBlock(this.fl);
     this.fl = NO_NUMBERS;
     this.flightCount = 0;
   }
@@ -366,9 +370,9 @@ export class HalfStream {
   private addFlight(start: number, at: Instant): void {
     const n = this.flightCount;
     if ((n + 1) * FL > this.fl.length) {
-      const grown = new Float64Array(takeBuffer(Math.max(8, n * 2) * FL * 8));
+      const grown = takeBlock(Math.max(8, n * 2) * FL * 8);
       grown.set(this.fl); // full, as above
-      if (n) giveBuffer(this.fl.buffer as ArrayBuffer);
+      if (n) giveBlock(this.fl);
       this.fl = grown;
     }
     const f = this.fl;
@@ -432,9 +436,9 @@ export class HalfStream {
   private addRange(i: number, start: number, end: number, at: Instant, frame: number, flight: number): void {
     const n = this.rangeCount;
     if ((n + 1) * R > this.r.length) {
-      const grown = new Float64Array(takeBuffer(Math.max(16, n * 2) * R * 8));
+      const grown = takeBlock(Math.max(16, n * 2) * R * 8);
       grown.set(this.r); // full: the columns grow only when every slot is used (a view would cost an object)
-      if (n) giveBuffer(this.r.buffer as ArrayBuffer);
+      if (n) giveBlock(this.r);
       this.r = grown;
     }
     const r = this.r;
