@@ -39,6 +39,9 @@ export class Connection {
   listener!: ConnectionListener;
   /** The tracker's table key (so that a sweep can iterate connections alone, without a [key, value] pair each). */
   tableKey = '';
+  /** The tracker's list of open connections in order of last activity: the one active just before this, and after. */
+  lessRecent: Connection | null = null;
+  moreRecent: Connection | null = null;
 
   constructor(
     readonly id: number,

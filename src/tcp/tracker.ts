@@ -48,9 +48,11 @@ export interface TrackerEvents {
 /** The connection table: routes each TCP packet to its connection and direction, opens and finishes connections. */
 export class ConnectionTracker {
   private table = new Map<string, Connection>();
+  // The open connections in order of last activity, linked through the connections themselves: moving one to the end
+  // costs two pointer updates, where keeping the Map itself in that order cost a delete and a re-insert per packet.
+  private leastRecent: Connection | null = null;
+  private mostRecent: Connection | null = null;
   private nextId = 1;
-  /** The key inserted into the table last (the most recently active connection's). */
-  private mostRecentKey: string | null = null;
   evicted = 0;
   /** Evicted connections that had carried data (the others were half-open or empty: a scan or a SYN flood). */
   evictedWithData = 0;
@@ -80,21 +82,42 @@ export class ConnectionTracker {
       c = this.open(p, at);
       c.tableKey = key;
       this.table.set(key, c);
-    } else if (key !== this.mostRecentKey) {
-      // Keep the table in order of last activity (a Map iterates in insertion order): the least recently active
-      // connection is then the first one, and evicting it under a SYN flood costs O(1), not a scan of the table.
-      // (A packet of the connection that is already last changes nothing: most packets come in such runs.)
-      this.table.delete(key);
-      this.table.set(key, c);
+      this.append(c);
+    } else if (c !== this.mostRecent) {
+      // Keep the list in order of last activity: the least recently active connection is then the first one, and
+      // evicting it under a SYN flood costs O(1), not a scan of the table.
+      this.unlink(c);
+      this.append(c);
     }
-    this.mostRecentKey = key;
     const fromClient = p.src === c.client.ip && p.srcPort === c.client.port;
     this.apply(c, p, at, fromClient);
   }
 
   /** Finish everything still open (end of input). */
   finishAll(): void {
-    for (const [key, c] of this.table) this.finish(key, c, 'end-of-capture');
+    for (let c = this.leastRecent; c !== null; ) {
+      const next = c.moreRecent;
+      this.finish(c.tableKey, c, 'end-of-capture');
+      c = next;
+    }
+  }
+
+  private append(c: Connection): void {
+    c.lessRecent = this.mostRecent;
+    c.moreRecent = null;
+    if (this.mostRecent) this.mostRecent.moreRecent = c;
+    else this.leastRecent = c;
+    this.mostRecent = c;
+  }
+
+  private unlink(c: Connection): void {
+    const before = c.lessRecent;
+    const after = c.moreRecent;
+    if (before) before.moreRecent = after;
+    else this.leastRecent = after;
+    if (after) after.lessRecent = before;
+    else this.mostRecent = before;
+    c.lessRecent = c.moreRecent = null;
   }
 
   private isNewIncarnation(c: Connection, p: TcpPacket): boolean {
@@ -216,19 +239,21 @@ export class ConnectionTracker {
    * SWEEP_EVERY_FRAMES frames. */
   sweep(now: Instant): void {
     const o = this.options;
-    for (const c of this.table.values()) {
+    for (let c = this.leastRecent; c !== null; ) {
+      const next = c.moreRecent;
       const idle = now - c.lastAt;
       if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
       else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
       else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
+      c = next;
     }
   }
 
-  /** Finishes the least recently active connection: the first in the table, which is kept in activity order. */
+  /** Finishes the least recently active connection: the first in the activity list. */
   private evictOne(): void {
-    const first = this.table.entries().next();
-    if (first.done) return;
-    const [key, c] = first.value;
+    const c = this.leastRecent;
+    if (c === null) return;
+    const key = c.tableKey;
     this.evicted++;
     if (c.carriedData()) this.evictedWithData++;
     this.finish(key, c, 'evicted');
@@ -236,6 +261,7 @@ export class ConnectionTracker {
 
   private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {
     this.table.delete(key);
+    this.unlink(c);
     c.clientHalfIfMade()?.finish();
     c.serverHalfIfMade()?.finish();
     this.events.finished(c, why);
