@@ -53,6 +53,8 @@ export class ConnectionTracker {
   private leastRecent: Connection | null = null;
   private mostRecent: Connection | null = null;
   private nextId = 1;
+  /** Made once, not as a new closure for every connection opened. */
+  private readonly listenerFor = (c: Connection): ConnectionListener => this.events.listenerFor(c);
   evicted = 0;
   /** Evicted connections that had carried data (the others were half-open or empty: a scan or a SYN flood). */
   evictedWithData = 0;
@@ -144,7 +146,7 @@ export class ConnectionTracker {
       if (said ? said === 'server' : this.looksLikeServer(src, dst)) [client, server] = [dst, src];
     }
     if (this.table.size >= this.options.maxOpenConnections) this.evictOne();
-    const c = new Connection(this.nextId++, client, server, role, at, this.options, (c) => this.events.listenerFor(c));
+    const c = new Connection(this.nextId++, client, server, role, at, this.options, this.listenerFor);
     this.events.opened?.(c);
     return c;
   }
