@@ -1,28 +1,49 @@
-/** Backing buffers for the per-connection columns (packet facts, sent ranges, ACK advances), reused across
- * connections. A new ArrayBuffer costs an allocation outside the JS heap plus the garbage collector's bookkeeping of
- * external memory, which, once per growth step per connection, cost more than the columns saved; a finished
- * connection's buffers go back here instead. Bounded: at most MAX_HELD_BYTES are kept idle. */
-const free = new Map<number, ArrayBuffer[]>();
+/** Memory for the per-connection columns (packet facts, sent ranges, flights, ACK advances), reused across connections.
+ * A block is handed out as a Float64Array spanning it; a column that holds other numbers puts its own view on the
+ * block's buffer at the block's byteOffset.
+ *
+ * Small blocks are cut from shared slabs: a new ArrayBuffer per column per growth step (a backing store outside the JS
+ * heap, its zeroing and the collector's bookkeeping of it) cost more than the columns saved, and most columns never
+ * outgrow a few hundred bytes. A slab's memory can only be freed with every block cut from it, so small blocks given
+ * back are always kept for reuse (their number is bounded by the most that were ever in use at once). Large blocks
+ * have their own buffer; at most MAX_HELD_BYTES of them are kept idle. */
+const free = new Map<number, Float64Array[]>();
 let held = 0;
 const MAX_HELD_BYTES = 8 << 20;
+/** Blocks up to this size come from slabs. */
+const SLAB_BLOCK_MAX = 16 << 10;
+const SLAB_BYTES = 256 << 10;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
 
-/** A buffer of exactly `bytes` bytes; its contents are undefined (callers write before they read). */
-export function takeBuffer(bytes: number): ArrayBuffer {
-  const list = free.get(bytes);
-  const b = list?.pop();
+/** A block of at least `bytes` bytes (rounded up to whole Float64s); its contents are undefined (callers write before
+ * they read). */
+export function takeBlock(bytes: number): Float64Array {
+  const size = (bytes + 7) & ~7;
+  const b = free.get(size)?.pop();
   if (b) {
-    held -= bytes;
+    if (size > SLAB_BLOCK_MAX) held -= size;
     return b;
   }
-  return new ArrayBuffer(bytes);
+  if (size > SLAB_BLOCK_MAX) return new Float64Array(size >> 3);
+  if (slabUsed + size > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES); // the rest of the old slab stays unused: at most SLAB_BLOCK_MAX of it
+    slabUsed = 0;
+  }
+  const block = new Float64Array(slab, slabUsed, size >> 3);
+  slabUsed += size;
+  return block;
 }
 
-/** Hands a buffer back; the caller keeps no view of it. */
-export function giveBuffer(b: ArrayBuffer): void {
-  const bytes = b.byteLength;
-  if (bytes === 0 || held + bytes > MAX_HELD_BYTES) return;
-  let list = free.get(bytes);
-  if (!list) free.set(bytes, (list = []));
+/** Hands a block back (exactly as takeBlock returned it); the caller keeps no view of it. */
+export function giveBlock(b: Float64Array): void {
+  const size = b.byteLength;
+  if (size === 0) return;
+  if (size > SLAB_BLOCK_MAX) {
+    if (held + size > MAX_HELD_BYTES) return;
+    held += size;
+  }
+  let list = free.get(size);
+  if (!list) free.set(size, (list = []));
   list.push(b);
-  held += bytes;
 }

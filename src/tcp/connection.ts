@@ -37,6 +37,11 @@ export class Connection {
   lastAt: Instant;
   closedAt: Instant | null = null;
   listener!: ConnectionListener;
+  /** The tracker's table key (so that a sweep can iterate connections alone, without a [key, value] pair each). */
+  tableKey = '';
+  /** The tracker's list of open connections in order of last activity: the one active just before this, and after. */
+  lessRecent: Connection | null = null;
+  moreRecent: Connection | null = null;
 
   constructor(
     readonly id: number,
@@ -57,6 +62,15 @@ export class Connection {
 
   get serverHalf(): HalfStream {
     return (this.server_ ??= new HalfStream(this.listener.server, this.limits));
+  }
+
+  /** The client's half if it was made (a half that was never made has sent nothing and learned nothing). */
+  clientHalfIfMade(): HalfStream | null {
+    return this.client_;
+  }
+
+  serverHalfIfMade(): HalfStream | null {
+    return this.server_;
   }
 
   /** Whether either side has sent payload (without making a half that does not exist yet). */

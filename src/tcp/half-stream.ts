@@ -1,6 +1,6 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBuffer, takeBuffer } from './column-pool.js';
+import { giveBlock, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
@@ -24,8 +24,12 @@ export interface ReassemblyLimits {
 
 /** Numbers per sent range in HalfStream's range columns. */
 const R = 7;
+/** Numbers per flight in HalfStream's flight columns (start, end, firstAt, lastAt, segments; the index is implied). */
+const FL = 5;
 const NO_NUMBERS = new Float64Array(0);
 const NO_INDEX = new Int32Array(0);
+/** Never written to: a stream makes its own list before the first insert. */
+const NO_PENDING: Pending[] = [];
 
 /** What a buffered out-of-order segment costs besides its bytes: bounds the list even for zero-byte (snaplen-cut) ones. */
 const PENDING_ENTRY_COST = 64;
@@ -60,7 +64,11 @@ export class HalfStream {
   /** Number of ranges. */
   rangeCount = 0;
   readonly gaps: Gap[] = [];
-  readonly flights: Flight[] = [];
+  // The flights, in columns (stride FL) while the connection lives: objects held that long are what the garbage
+  // collector promotes and later scans; `flights` makes the objects once the diagnosis asks.
+  private fl: Float64Array = NO_NUMBERS;
+  private flightCount = 0;
+  private flightObjects: Flight[] | null = null;
   /** The packets this side sent (the first `maxPacketFacts` of them), in columns. */
   readonly packets: PacketLog;
   packetCount = 0;
@@ -68,6 +76,8 @@ export class HalfStream {
   // peer's packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep).
   private ackOffsets: Float64Array = NO_NUMBERS;
   private ackIndex: Int32Array = NO_INDEX;
+  /** The pooled block both ACK columns live in. */
+  private ackBlock: Float64Array = NO_NUMBERS;
   /** Number of first acknowledgements (AckAdvance records). */
   ackCount = 0;
   private ackLog: PacketLog | null = null;
@@ -83,7 +93,8 @@ export class HalfStream {
   firstInconsistency: { offset: number; at: Instant } | null = null;
   private recent: RecentBytes;
   bufferLimitHits = 0;
-  private pending: Pending[] = [];
+  /** Out-of-order segments waiting for a hole to fill (the shared empty list until the first one). */
+  private pending: Pending[] = NO_PENDING;
   private pendingBytes = 0;
   private peerSpoke = true;
   private lastNewDataAt: Instant = -Infinity;
@@ -94,6 +105,21 @@ export class HalfStream {
   ) {
     this.recent = new RecentBytes(limits.retransmitCompareBytes ?? 4096);
     this.packets = new PacketLog(limits.maxPacketFacts);
+  }
+
+  /** The flights, in order (made on first read after a change; the stream keeps them in columns). */
+  get flights(): Flight[] {
+    let out = this.flightObjects;
+    if (out === null) {
+      out = [];
+      const f = this.fl;
+      for (let i = 0; i < this.flightCount; i++) {
+        const b = i * FL;
+        out.push({ index: i, start: f[b]!, end: f[b + 1]!, firstAt: f[b + 2]!, lastAt: f[b + 3]!, segments: f[b + 4]! });
+      }
+      this.flightObjects = out;
+    }
+    return out;
   }
 
   /** Every first acknowledgement, in order (made on demand; the stream keeps them in columns). */
@@ -184,12 +210,13 @@ export class HalfStream {
       const i = this.ackCount;
       if (i === this.ackOffsets.length) {
         const cap = Math.max(16, i * 2);
-        const buf = takeBuffer(cap * 12); // both columns in one pooled buffer, outside the JS heap
-        const o = new Float64Array(buf, 0, cap);
+        const block = takeBlock(cap * 12); // both columns in one pooled block, outside the JS heap
+        const o = new Float64Array(block.buffer, block.byteOffset, cap);
         o.set(this.ackOffsets);
-        const x = new Int32Array(buf, cap * 8, cap);
+        const x = new Int32Array(block.buffer, block.byteOffset + cap * 8, cap);
         x.set(this.ackIndex);
-        if (i) giveBuffer(this.ackOffsets.buffer as ArrayBuffer);
+        if (i) giveBlock(this.ackBlock);
+        this.ackBlock = block;
         this.ackOffsets = o;
         this.ackIndex = x;
       }
@@ -286,14 +313,18 @@ export class HalfStream {
    * read after this are gone (PacketFacts and records already handed out stay valid). */
   release(): void {
     this.packets.release();
-    if (this.rangeCount) giveBuffer(this.r.buffer as ArrayBuffer);
+    if (this.rangeCount) giveBlock(this.r);
     this.r = NO_NUMBERS;
     this.rangeCount = 0;
-    if (this.ackCount) giveBuffer(this.ackOffsets.buffer as ArrayBuffer);
+    if (this.ackCount) giveBlock(this.ackBlock);
+    this.ackBlock = NO_NUMBERS;
     this.ackOffsets = NO_NUMBERS;
     this.ackIndex = NO_INDEX;
     this.ackCount = 0;
     this.ackMade = null;
+    if (this.flightCount) giveBlock(this.fl);
+    this.fl = NO_NUMBERS;
+    this.flightCount = 0;
   }
 
   /** Flush what is still buffered: holes before it become gaps. Called once when the connection ends. */
@@ -320,17 +351,38 @@ export class HalfStream {
     if (end <= this.highestSeen) return;
     const newStart = Math.max(start, this.highestSeen);
     if (this.ackedTo >= end) this.ackBeforeDataSegments++;
-    if (this.peerSpoke || at - this.lastNewDataAt > FLIGHT_IDLE_NS || this.flights.length === 0) {
-      this.flights.push({ index: this.flights.length, start: newStart, end, firstAt: at, lastAt: at, segments: 0 });
+    if (this.peerSpoke || at - this.lastNewDataAt > FLIGHT_IDLE_NS || this.flightCount === 0) {
+      this.addFlight(newStart, at);
       this.peerSpoke = false;
     }
-    const flight = this.flights[this.flights.length - 1]!;
-    flight.end = end;
-    flight.lastAt = at;
-    flight.segments++;
-    this.addRange(this.rangeCount, newStart, end, at, frame, flight.index);
+    const flight = this.flightCount - 1;
+    const f = this.fl;
+    const b = flight * FL;
+    f[b + 1] = end;
+    f[b + 3] = at;
+    f[b + 4]!++;
+    this.flightObjects = null;
+    this.addRange(this.rangeCount, newStart, end, at, frame, flight);
     this.highestSeen = end;
     this.lastNewDataAt = at;
+  }
+
+  private addFlight(start: number, at: Instant): void {
+    const n = this.flightCount;
+    if ((n + 1) * FL > this.fl.length) {
+      const grown = takeBlock(Math.max(8, n * 2) * FL * 8);
+      grown.set(this.fl); // full, as above
+      if (n) giveBlock(this.fl);
+      this.fl = grown;
+    }
+    const f = this.fl;
+    const b = n * FL;
+    f[b] = start;
+    f[b + 1] = start;
+    f[b + 2] = at;
+    f[b + 3] = at;
+    f[b + 4] = 0;
+    this.flightCount = n + 1;
   }
 
   /** Bytes below the highest seen: a retransmission, an out-of-order arrival filling a hole, or both (a retransmission
@@ -384,9 +436,9 @@ export class HalfStream {
   private addRange(i: number, start: number, end: number, at: Instant, frame: number, flight: number): void {
     const n = this.rangeCount;
     if ((n + 1) * R > this.r.length) {
-      const grown = new Float64Array(takeBuffer(Math.max(16, n * 2) * R * 8));
-      grown.set(this.r.subarray(0, n * R));
-      if (n) giveBuffer(this.r.buffer as ArrayBuffer);
+      const grown = takeBlock(Math.max(16, n * 2) * R * 8);
+      grown.set(this.r); // full: the columns grow only when every slot is used (a view would cost an object)
+      if (n) giveBlock(this.r);
       this.r = grown;
     }
     const r = this.r;
@@ -470,6 +522,7 @@ export class HalfStream {
       if (this.pending[mid]!.offset > offset) hi = mid;
       else lo = mid + 1;
     }
+    if (this.pending === NO_PENDING) this.pending = [];
     this.pending.splice(lo, 0, { offset, bytes: Buffer.from(payload), wireLength, at });
     this.pendingBytes += payload.length + PENDING_ENTRY_COST;
   }

@@ -1,4 +1,4 @@
-import { giveBuffer, takeBuffer } from './column-pool.js';
+import { giveBlock, takeBlock } from './column-pool.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 
 /** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
@@ -51,6 +51,8 @@ export class PacketLog {
   length = 0;
   private f: Float64Array = EMPTY_F;
   private n: Int32Array = EMPTY_I;
+  /** The pooled block both columns live in. */
+  private block: Float64Array = EMPTY_F;
   private made: Map<number, PacketFact> | null = null;
   private texts: Map<number, string> | null = null;
 
@@ -208,7 +210,8 @@ export class PacketLog {
 
   /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
   release(): void {
-    if (this.f.length) giveBuffer(this.f.buffer as ArrayBuffer);
+    if (this.f.length) giveBlock(this.block);
+    this.block = EMPTY_F;
     this.f = EMPTY_F;
     this.n = EMPTY_I;
     this.length = 0;
@@ -217,12 +220,13 @@ export class PacketLog {
   private grow(): void {
     // Doubling, with both columns in one pooled buffer outside the JS heap: the garbage collector never copies them.
     const cap = Math.min(this.limit, Math.max(16, this.length * 2));
-    const buf = takeBuffer(cap * (F * 8 + I * 4));
-    const f = new Float64Array(buf, 0, cap * F);
-    f.set(this.f.subarray(0, this.length * F));
-    const n = new Int32Array(buf, cap * F * 8, cap * I);
-    n.set(this.n.subarray(0, this.length * I));
-    if (this.f.length) giveBuffer(this.f.buffer as ArrayBuffer);
+    const block = takeBlock(cap * (F * 8 + I * 4));
+    const f = new Float64Array(block.buffer, block.byteOffset, cap * F);
+    f.set(this.f); // full: grow runs only when every slot is used (a view would cost an object)
+    const n = new Int32Array(block.buffer, block.byteOffset + cap * F * 8, cap * I);
+    n.set(this.n);
+    if (this.f.length) giveBlock(this.block);
+    this.block = block;
     this.f = f;
     this.n = n;
   }

@@ -48,9 +48,13 @@ export interface TrackerEvents {
 /** The connection table: routes each TCP packet to its connection and direction, opens and finishes connections. */
 export class ConnectionTracker {
   private table = new Map<string, Connection>();
+  // The open connections in order of last activity, linked through the connections themselves: moving one to the end
+  // costs two pointer updates, where keeping the Map itself in that order cost a delete and a re-insert per packet.
+  private leastRecent: Connection | null = null;
+  private mostRecent: Connection | null = null;
   private nextId = 1;
-  /** The key inserted into the table last (the most recently active connection's). */
-  private mostRecentKey: string | null = null;
+  /** Made once, not as a new closure for every connection opened. */
+  private readonly listenerFor = (c: Connection): ConnectionListener => this.events.listenerFor(c);
   evicted = 0;
   /** Evicted connections that had carried data (the others were half-open or empty: a scan or a SYN flood). */
   evictedWithData = 0;
@@ -78,31 +82,53 @@ export class ConnectionTracker {
       // the server (a reply code) and who the client (a command). Pure ACKs before it are not attached to anything.
       if (!(flags & SYN) && p.payloadLength === 0 && this.portsAmbiguous(p)) return;
       c = this.open(p, at);
+      c.tableKey = key;
       this.table.set(key, c);
-    } else if (key !== this.mostRecentKey) {
-      // Keep the table in order of last activity (a Map iterates in insertion order): the least recently active
-      // connection is then the first one, and evicting it under a SYN flood costs O(1), not a scan of the table.
-      // (A packet of the connection that is already last changes nothing: most packets come in such runs.)
-      this.table.delete(key);
-      this.table.set(key, c);
+      this.append(c);
+    } else if (c !== this.mostRecent) {
+      // Keep the list in order of last activity: the least recently active connection is then the first one, and
+      // evicting it under a SYN flood costs O(1), not a scan of the table.
+      this.unlink(c);
+      this.append(c);
     }
-    this.mostRecentKey = key;
     const fromClient = p.src === c.client.ip && p.srcPort === c.client.port;
     this.apply(c, p, at, fromClient);
   }
 
   /** Finish everything still open (end of input). */
   finishAll(): void {
-    for (const [key, c] of this.table) this.finish(key, c, 'end-of-capture');
+    for (let c = this.leastRecent; c !== null; ) {
+      const next = c.moreRecent;
+      this.finish(c.tableKey, c, 'end-of-capture');
+      c = next;
+    }
+  }
+
+  private append(c: Connection): void {
+    c.lessRecent = this.mostRecent;
+    c.moreRecent = null;
+    if (this.mostRecent) this.mostRecent.moreRecent = c;
+    else this.leastRecent = c;
+    this.mostRecent = c;
+  }
+
+  private unlink(c: Connection): void {
+    const before = c.lessRecent;
+    const after = c.moreRecent;
+    if (before) before.moreRecent = after;
+    else this.leastRecent = after;
+    if (after) after.lessRecent = before;
+    else this.mostRecent = before;
+    c.lessRecent = c.moreRecent = null;
   }
 
   private isNewIncarnation(c: Connection, p: TcpPacket): boolean {
-    const h = c.clientHalf;
     const sameClient = p.src === c.client.ip && p.srcPort === c.client.port;
     if (!sameClient) return true;
     if (c.isClosed()) return true;
     // A SYN retransmission carries the same ISN; a different one is a new connection on reused ports.
-    return h.baseSeq !== null && ((p.seq + 1) >>> 0) !== h.baseSeq;
+    const base = c.clientHalfIfMade()?.baseSeq ?? null;
+    return base !== null && ((p.seq + 1) >>> 0) !== base;
   }
 
   private open(p: TcpPacket, at: Instant): Connection {
@@ -120,7 +146,7 @@ export class ConnectionTracker {
       if (said ? said === 'server' : this.looksLikeServer(src, dst)) [client, server] = [dst, src];
     }
     if (this.table.size >= this.options.maxOpenConnections) this.evictOne();
-    const c = new Connection(this.nextId++, client, server, role, at, this.options, (c) => this.events.listenerFor(c));
+    const c = new Connection(this.nextId++, client, server, role, at, this.options, this.listenerFor);
     this.events.opened?.(c);
     return c;
   }
@@ -183,14 +209,17 @@ export class ConnectionTracker {
           tsVal, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
         };
       }
-      const ackOffset = (fromClient ? c.serverHalf : c.clientHalf).acknowledgedBy(p.ack, log, index, fact);
+      // A peer half not made yet has no sequence base: its answer is null, and making it here would only make garbage.
+      const peer = fromClient ? c.serverHalfIfMade() : c.clientHalfIfMade();
+      const ackOffset = peer ? peer.acknowledgedBy(p.ack, log, index, fact) : null;
       if (index >= 0) log.setAckOffset(index, ackOffset);
       else fact!.ackOffset = ackOffset;
     }
     const offset = sender.sent(p, at) ?? 0;
     if (index >= 0) log.setOffset(index, offset);
     else if (fact) fact.offset = offset;
-    if (length > 0) (fromClient ? c.serverHalf : c.clientHalf).peerSentData();
+    // (A half made later starts as if the peer had spoken.)
+    if (length > 0) (fromClient ? c.serverHalfIfMade() : c.clientHalfIfMade())?.peerSentData();
     sender.countPacket();
     c.lastAt = at;
     if (c.closedAt === null && ((flags & RST) || (c.finSent('client') && c.finSent('server')))) {
@@ -212,19 +241,21 @@ export class ConnectionTracker {
    * SWEEP_EVERY_FRAMES frames. */
   sweep(now: Instant): void {
     const o = this.options;
-    for (const [key, c] of this.table) {
+    for (let c = this.leastRecent; c !== null; ) {
+      const next = c.moreRecent;
       const idle = now - c.lastAt;
-      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(key, c, 'closed');
-      else if (idle > o.idleTimeoutNs) this.finish(key, c, 'idle');
-      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(key, c, 'idle');
+      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
+      else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
+      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
+      c = next;
     }
   }
 
-  /** Finishes the least recently active connection: the first in the table, which is kept in activity order. */
+  /** Finishes the least recently active connection: the first in the activity list. */
   private evictOne(): void {
-    const first = this.table.entries().next();
-    if (first.done) return;
-    const [key, c] = first.value;
+    const c = this.leastRecent;
+    if (c === null) return;
+    const key = c.tableKey;
     this.evicted++;
     if (c.carriedData()) this.evictedWithData++;
     this.finish(key, c, 'evicted');
@@ -232,8 +263,9 @@ export class ConnectionTracker {
 
   private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {
     this.table.delete(key);
-    c.clientHalf.finish();
-    c.serverHalf.finish();
+    this.unlink(c);
+    c.clientHalfIfMade()?.finish();
+    c.serverHalfIfMade()?.finish();
     this.events.finished(c, why);
     // The listener has diagnosed and rendered the connection: its columns can serve the next ones.
     c.release();
