@@ -116,6 +116,11 @@ export class SmtpSession {
     return { client: this.clientLines.overlongLines, server: this.replies.overlongLines };
   }
 
+  /** Whether any line was longer than maxLineChars (overlongLines() without making its answer). */
+  hasOverlongLines(): boolean {
+    return this.clientLines.overlongLines + this.replies.overlongLines > 0;
+  }
+
   /** Commands still waiting for a reply. */
   unanswered(): Command[] {
     return this.awaiting.slice();
