@@ -59,32 +59,35 @@ export interface ConnectionEnd {
 
 export function computeFacts(connection: Connection, session: SmtpSession): ConnectionFacts {
   const c = connection.clientHalf;
-  const commands: TimedCommand[] = [];
-  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
-  // Flight i is c.flights[i], so the groups are an array by flight index.
-  const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
+  const sessionCommands = session.commands;
+  // Lists of exactly their size: they live as long as the connection's report, and pushing into [] reserves 17 slots.
+  const commands = listOfSize<TimedCommand>(sessionCommands.length);
+  // How many commands each flight carried, so that its group is made at its size.
+  const perFlight = new Uint32Array(c.flights.length);
   // Indexed loops here and in the rules: this runs once per connection, often before the optimiser has compiled it,
   // and an unoptimised for-of makes an iterator and a result object per step.
-  const sessionCommands = session.commands;
   for (let k = 0; k < sessionCommands.length; k++) {
     const command = sessionCommands[k]!;
     // Range indexes, not range objects: two lookups per command, nothing made.
     const range = c.rangeIndexAt(command.offset);
     const sentAt = range >= 0 ? c.rangeFirstSentAt(range) : command.at;
     const last = c.rangeIndexAt(command.offset + command.length - 1);
-    const t: TimedCommand = new CommandTiming(
-      command,
-      sentAt,
-      last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt,
-      range >= 0 ? c.rangeFlight(range) : -1,
-      c,
-    );
-    commands.push(t);
-    if (t.flight >= 0 && t.flight < byFlight.length) {
-      const group = byFlight[t.flight];
-      if (group) group.push(t);
-      else byFlight[t.flight] = [t];
+    const t = new CommandTiming(command, sentAt, last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt, range >= 0 ? c.rangeFlight(range) : -1, c);
+    commands[k] = t;
+    if (t.flight >= 0 && t.flight < perFlight.length) perFlight[t.flight]!++;
+  }
+  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
+  // Flight i is c.flights[i], so the groups are an array by flight index.
+  const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
+  for (let k = 0; k < commands.length; k++) {
+    const t = commands[k]!;
+    if (t.flight < 0 || t.flight >= perFlight.length) continue;
+    let group = byFlight[t.flight];
+    if (!group) {
+      group = byFlight[t.flight] = listOfSize<TimedCommand>(perFlight[t.flight]!);
+      perFlight[t.flight] = 0; // from here: how many are in the group so far
     }
+    group[perFlight[t.flight]!++] = t;
   }
   const flights: FlightFacts[] = new Array(c.flights.length);
   for (let i = 0; i < c.flights.length; i++) flights[i] = flightFacts(c, i, byFlight, commands);
@@ -112,6 +115,12 @@ function flightFacts(c: HalfStream, i: number, byFlight: (TimedCommand[] | undef
   }
   if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
   return new FlightTiming(flight, inFlight, answered, boundary, c);
+}
+
+/** A list to be filled in order from index 0, made at its final size when that is small. A long one grows as it is
+ * filled instead: V8 makes `new Array(n)` a slow dictionary past some ten thousand elements. */
+function listOfSize<T>(n: number): T[] {
+  return n <= 4096 ? new Array<T>(n) : [];
 }
 
 /** The commands of every flight that carried none: shared, never pushed to (groups are built in computeFacts). */
