@@ -63,7 +63,7 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
   // Lists of exactly their size: they live as long as the connection's report, and pushing into [] reserves 17 slots.
   const commands = listOfSize<TimedCommand>(sessionCommands.length);
   // How many commands each flight carried, so that its group is made at its size.
-  const perFlight = new Uint32Array(c.flights.length);
+  const perFlight = flightCounters(c.flights.length);
   // Indexed loops here and in the rules: this runs once per connection, often before the optimiser has compiled it,
   // and an unoptimised for-of makes an iterator and a result object per step.
   for (let k = 0; k < sessionCommands.length; k++) {
@@ -74,14 +74,14 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
     const last = c.rangeIndexAt(command.offset + command.length - 1);
     const t = new CommandTiming(command, sentAt, last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt, range >= 0 ? c.rangeFlight(range) : -1, c);
     commands[k] = t;
-    if (t.flight >= 0 && t.flight < perFlight.length) perFlight[t.flight]!++;
+    if (t.flight >= 0 && t.flight < c.flights.length) perFlight[t.flight]!++;
   }
   // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
   // Flight i is c.flights[i], so the groups are an array by flight index.
   const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
   for (let k = 0; k < commands.length; k++) {
     const t = commands[k]!;
-    if (t.flight < 0 || t.flight >= perFlight.length) continue;
+    if (t.flight < 0 || t.flight >= c.flights.length) continue;
     let group = byFlight[t.flight];
     if (!group) {
       group = byFlight[t.flight] = listOfSize<TimedCommand>(perFlight[t.flight]!);
@@ -115,6 +115,16 @@ function flightFacts(c: HalfStream, i: number, byFlight: (TimedCommand[] | undef
   }
   if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
   return new FlightTiming(flight, inFlight, answered, boundary, c);
+}
+
+/** Counters for computeFacts, one per flight, all zero: one array for every connection (a typed array per
+ * connection is three objects), grown when a connection has more flights than any before. */
+let counters = new Uint32Array(64);
+
+function flightCounters(flights: number): Uint32Array {
+  if (counters.length < flights) counters = new Uint32Array(Math.max(flights, counters.length * 2));
+  else counters.fill(0, 0, flights);
+  return counters;
 }
 
 /** A list to be filled in order from index 0, made at its final size when that is small. A long one grows as it is
