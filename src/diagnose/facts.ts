@@ -2,6 +2,7 @@ import type { Command } from '../smtp/model.js';
 import type { SmtpSession } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import type { AckAdvance, Flight, Instant, PacketFact } from '../tcp/facts.js';
+import type { HalfStream } from '../tcp/half-stream.js';
 import { KIND_DATA } from '../tcp/packet-log.js';
 
 /** A command with the TCP facts of its bytes. */
@@ -12,7 +13,7 @@ export interface TimedCommand {
   /** When its last byte was first sent: the server cannot act on a command before this. */
   completedAt: Instant;
   /** The first ACK that covered its last byte. */
-  ack: AckAdvance | null;
+  readonly ack: AckAdvance | null;
   flight: number;
 }
 
@@ -24,7 +25,7 @@ export interface FlightFacts {
   replyBoundary: number;
   /** The first ACK covering the whole flight; looked up only for a flight that carried commands (the report shows no
    * other, no rule reads it), null otherwise. */
-  ack: AckAdvance | null;
+  readonly ack: AckAdvance | null;
 }
 
 export interface Rtt {
@@ -41,7 +42,7 @@ export interface ConnectionFacts {
   commands: TimedCommand[];
   flights: FlightFacts[];
   /** Packets the server side sent, by kind. */
-  serverData: PacketFact[];
+  readonly serverData: PacketFact[];
   /** Who ended the connection and how. */
   end: ConnectionEnd;
 }
@@ -58,70 +59,139 @@ export interface ConnectionEnd {
 
 export function computeFacts(connection: Connection, session: SmtpSession): ConnectionFacts {
   const c = connection.clientHalf;
-  const commands: TimedCommand[] = [];
-  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
-  // Flight i is c.flights[i], so the groups are an array by flight index.
-  const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
+  const sessionCommands = session.commands;
+  // Lists of exactly their size: they live as long as the connection's report, and pushing into [] reserves 17 slots.
+  const commands = listOfSize<TimedCommand>(sessionCommands.length);
+  // How many commands each flight carried, so that its group is made at its size.
+  const perFlight = flightCounters(c.flights.length);
   // Indexed loops here and in the rules: this runs once per connection, often before the optimiser has compiled it,
   // and an unoptimised for-of makes an iterator and a result object per step.
-  const sessionCommands = session.commands;
   for (let k = 0; k < sessionCommands.length; k++) {
     const command = sessionCommands[k]!;
     // Range indexes, not range objects: two lookups per command, nothing made.
     const range = c.rangeIndexAt(command.offset);
     const sentAt = range >= 0 ? c.rangeFirstSentAt(range) : command.at;
     const last = c.rangeIndexAt(command.offset + command.length - 1);
-    const t: TimedCommand = {
-      command,
-      sentAt,
-      completedAt: last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt,
-      ack: c.firstAckCovering(command.offset + command.length),
-      flight: range >= 0 ? c.rangeFlight(range) : -1,
-    };
-    commands.push(t);
-    if (t.flight >= 0 && t.flight < byFlight.length) {
-      const group = byFlight[t.flight];
-      if (group) group.push(t);
-      else byFlight[t.flight] = [t];
-    }
+    const t = new CommandTiming(command, sentAt, last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt, range >= 0 ? c.rangeFlight(range) : -1, c);
+    commands[k] = t;
+    if (t.flight >= 0 && t.flight < c.flights.length) perFlight[t.flight]!++;
   }
-  const flights = c.flights.map((flight, i) => {
-    const next = c.flights[i + 1];
-    const inFlight = flight.index === i ? (byFlight[i] ?? []) : commands.filter((t) => t.flight === flight.index);
-    let boundary = flight.start;
-    let answered = 0;
-    let prefix = true;
-    for (let k = 0; k < inFlight.length; k++) {
-      const t = inFlight[k]!;
-      const r = t.command.reply;
-      if (r) answered++;
-      const timely = r !== null && (!next || r.at <= next.firstAt);
-      if (prefix && timely) boundary = Math.min(flight.end, t.command.offset + t.command.length);
-      else prefix = false;
+  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
+  // Flight i is c.flights[i], so the groups are an array by flight index.
+  const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
+  for (let k = 0; k < commands.length; k++) {
+    const t = commands[k]!;
+    if (t.flight < 0 || t.flight >= c.flights.length) continue;
+    let group = byFlight[t.flight];
+    if (!group) {
+      group = byFlight[t.flight] = listOfSize<TimedCommand>(perFlight[t.flight]!);
+      perFlight[t.flight] = 0; // from here: how many are in the group so far
     }
-    if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
-    return { flight, commands: inFlight, answered, replyBoundary: boundary, ack: inFlight.length ? c.firstAckCovering(flight.end) : null };
-  });
+    group[perFlight[t.flight]!++] = t;
+  }
+  const flights: FlightFacts[] = new Array(c.flights.length);
+  for (let i = 0; i < c.flights.length; i++) flights[i] = flightFacts(c, i, byFlight, commands);
   const s = connection.serverHalf;
-  const quit = session.commands.find((x) => x.verb === 'QUIT') ?? null;
-  let serverData: PacketFact[] | undefined;
-  return {
-    connection,
-    session,
-    rtt: connection.handshakeRtt(),
-    commands,
-    flights,
-    // Made when a rule first reads it: most connections never need it.
-    get serverData() {
-      return (serverData ??= s.packets.ofKind(KIND_DATA));
-    },
-    end: {
-      clientFinAt: c.finAt,
-      serverFinAt: s.finAt,
-      clientRstAt: c.rstAt,
-      serverRstAt: s.rstAt,
-      quit,
-      lastAt: connection.lastAt,
-    },
-  };
+  let quit: Command | null = null;
+  for (let k = 0; k < sessionCommands.length && !quit; k++) if (sessionCommands[k]!.verb === 'QUIT') quit = sessionCommands[k]!;
+  const end: ConnectionEnd = { clientFinAt: c.finAt, serverFinAt: s.finAt, clientRstAt: c.rstAt, serverRstAt: s.rstAt, quit, lastAt: connection.lastAt };
+  return new FactsOfConnection(connection, session, connection.handshakeRtt(), commands, flights, end);
+}
+
+function flightFacts(c: HalfStream, i: number, byFlight: (TimedCommand[] | undefined)[], commands: TimedCommand[]): FlightFacts {
+  const flight = c.flights[i]!;
+  const next = c.flights[i + 1];
+  const inFlight = flight.index === i ? (byFlight[i] ?? NO_COMMANDS) : commands.filter((t) => t.flight === flight.index);
+  let boundary = flight.start;
+  let answered = 0;
+  let prefix = true;
+  for (let k = 0; k < inFlight.length; k++) {
+    const t = inFlight[k]!;
+    const r = t.command.reply;
+    if (r) answered++;
+    const timely = r !== null && (!next || r.at <= next.firstAt);
+    if (prefix && timely) boundary = Math.min(flight.end, t.command.offset + t.command.length);
+    else prefix = false;
+  }
+  if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
+  return new FlightTiming(flight, inFlight, answered, boundary, c);
+}
+
+/** Counters for computeFacts, one per flight, all zero: one array for every connection (a typed array per
+ * connection is three objects), grown when a connection has more flights than any before. */
+let counters = new Uint32Array(64);
+
+function flightCounters(flights: number): Uint32Array {
+  if (counters.length < flights) counters = new Uint32Array(Math.max(flights, counters.length * 2));
+  else counters.fill(0, 0, flights);
+  return counters;
+}
+
+/** A list to be filled in order from index 0, made at its final size when that is small. A long one grows as it is
+ * filled instead: V8 makes `new Array(n)` a slow dictionary past some ten thousand elements. */
+function listOfSize<T>(n: number): T[] {
+  return n <= 4096 ? new Array<T>(n) : [];
+}
+
+/** The commands of every flight that carried none: shared, never pushed to (groups are built in computeFacts). */
+const NO_COMMANDS: TimedCommand[] = [];
+
+class FactsOfConnection implements ConnectionFacts {
+  private serverData_: PacketFact[] | undefined = undefined;
+
+  constructor(
+    readonly connection: Connection,
+    readonly session: SmtpSession,
+    readonly rtt: Rtt | null,
+    readonly commands: TimedCommand[],
+    readonly flights: FlightFacts[],
+    readonly end: ConnectionEnd,
+  ) {}
+
+  /** Made when a rule first reads it: most connections never need it. */
+  get serverData(): PacketFact[] {
+    return (this.serverData_ ??= this.connection.serverHalf.packets.ofKind(KIND_DATA));
+  }
+}
+
+// ACKs are looked up when first read, not for every command and flight: only the full JSON of a connection and the
+// stall rule read them, and each lookup makes an AckAdvance and a PacketFact that live as long as the connection's
+// report. Read them while the connection is being diagnosed (in the tracker's `finished`): the stream gives its ACK
+// columns back when that returns.
+
+/** Not yet looked up (null is a looked-up "no ACK"). */
+const NOT_LOOKED_UP = undefined;
+
+class CommandTiming implements TimedCommand {
+  private ack_: AckAdvance | null | undefined = NOT_LOOKED_UP;
+
+  constructor(
+    readonly command: Command,
+    readonly sentAt: Instant,
+    readonly completedAt: Instant,
+    readonly flight: number,
+    private readonly half: HalfStream,
+  ) {}
+
+  get ack(): AckAdvance | null {
+    if (this.ack_ === NOT_LOOKED_UP) this.ack_ = this.half.firstAckCovering(this.command.offset + this.command.length);
+    return this.ack_;
+  }
+}
+
+class FlightTiming implements FlightFacts {
+  private ack_: AckAdvance | null | undefined = NOT_LOOKED_UP;
+
+  constructor(
+    readonly flight: Flight,
+    readonly commands: TimedCommand[],
+    readonly answered: number,
+    readonly replyBoundary: number,
+    private readonly half: HalfStream,
+  ) {}
+
+  get ack(): AckAdvance | null {
+    if (this.ack_ === NOT_LOOKED_UP) this.ack_ = this.commands.length ? this.half.firstAckCovering(this.flight.end) : null;
+    return this.ack_;
+  }
 }

@@ -30,6 +30,13 @@ export class AnomalyLog extends Array<SmtpAnomaly> {
     return this.length;
   }
 
+  /** Whether any kind had more anomalies than were kept (overflowed() would not be empty). */
+  hasOverflowed(): boolean {
+    if (!this.counts) return false;
+    for (const total of this.counts.values()) if (total > ANOMALIES_KEPT_PER_KIND + 1) return true;
+    return false;
+  }
+
   /** Kinds whose anomalies were more than were kept: how many there were in all. */
   overflowed(): { kind: string; total: number; kept: number }[] {
     const out: { kind: string; total: number; kept: number }[] = [];

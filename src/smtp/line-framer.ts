@@ -34,6 +34,15 @@ export class Line {
 
 const NO_BYTES = Buffer.alloc(0);
 
+/** Who reads a framer's lines: an object, not a callback, so that a session makes no closure for it. */
+export interface LineReader {
+  /** One completed line (a view valid only during the call); false asks the framer to stop after it. */
+  line(l: Line): boolean | void;
+}
+
+/** A line reader as a plain function (what a one-off reader, e.g. a test, passes). */
+export type LineCallback = (l: Line) => boolean | void;
+
 /** Splits a byte stream into lines across segment boundaries, keeping at most `maxKept` characters of each line so
  * that a line of megabytes without CRLF costs no memory. */
 export class LineFramer {
@@ -47,16 +56,16 @@ export class LineFramer {
 
   constructor(private readonly maxKept: number) {}
 
-  /** Feed bytes at stream `offset`; calls `onLine` for each completed line (stopping early if it returns false).
+  /** Feed bytes at stream `offset`; hands `reader` each completed line (stopping early if it returns false).
    * Returns where reading stopped in `bytes`; a partial line waits for more. */
-  push(bytes: Buffer, offset: number, at: Instant, onLine: (l: Line) => boolean | void, from = 0): number {
+  push(bytes: Buffer, offset: number, at: Instant, reader: LineReader | LineCallback, from = 0): number {
     let pos = from;
     while (pos < bytes.length) {
       const nl = bytes.indexOf(10, pos);
       const end = nl < 0 ? bytes.length : nl + 1;
       if (this.start < 0 && nl >= 0 && end - pos <= this.maxKept) {
         // The common case: a whole line inside this segment, nothing pending: read it in place, no copies.
-        const stop = this.hand(onLine, this.wholeLine(bytes, pos, end, offset, at));
+        const stop = this.hand(reader, this.wholeLine(bytes, pos, end, offset, at));
         pos = end;
         if (stop) return pos;
         continue;
@@ -74,7 +83,7 @@ export class LineFramer {
       pos = end;
       if (nl >= 0) {
         // The consumer may ask to stop here (e.g. a command that changes how the next bytes are read).
-        if (this.hand(onLine, this.complete())) return pos;
+        if (this.hand(reader, this.complete())) return pos;
       }
     }
     return pos;
@@ -108,8 +117,8 @@ export class LineFramer {
 
   /** Hands `line` to the consumer; returns whether it asked to stop. The view then lets go of the bytes (a segment's
    * buffer may be a window into a large read buffer, which a framer waiting for its next line must not keep alive). */
-  private hand(onLine: (l: Line) => boolean | void, line: Line): boolean {
-    const stop = onLine(line) === false;
+  private hand(reader: LineReader | LineCallback, line: Line): boolean {
+    const stop = (typeof reader === 'function' ? reader(line) : reader.line(line)) === false;
     line.bytes = NO_BYTES;
     return stop;
   }

@@ -3,9 +3,9 @@ import type { StreamSink } from '../tcp/half-stream.js';
 import { AnomalyLog } from './anomaly-log.js';
 import { BodyScanner } from './body-scanner.js';
 import { isKnownVerb, parseCommandLine, pathArgument } from './commands.js';
-import { LineFramer, type Line } from './line-framer.js';
-import type { Command, Reply, Transaction } from './model.js';
-import { ReplyAssembler } from './reply-assembler.js';
+import { LineFramer, type Line, type LineReader } from './line-framer.js';
+import type { Command, Reply, SmtpAnomaly, Transaction } from './model.js';
+import { ReplyAssembler, type ReplyListener } from './reply-assembler.js';
 import { settleOutcome } from './transaction-outcome.js';
 import { looksLikeSocks5Greeting, Socks5Side } from './socks5.js';
 
@@ -53,8 +53,10 @@ export class SmtpSession {
   /** Times the queue of commands awaiting replies passed maxPendingCommands and was cleared. */
   pendingOverflows = 0;
 
-  readonly client: StreamSink;
-  readonly server: StreamSink;
+  /** The client stream's bytes and gaps go here, and its framer hands its lines back here. */
+  readonly client: StreamSink & LineReader;
+  /** The server stream's bytes and gaps go here, and the reply assembler hands its replies and anomalies back here. */
+  readonly server: StreamSink & ReplyListener;
 
   private readonly awaiting: Command[] = [];
   private mode: ClientMode = 'command';
@@ -82,15 +84,51 @@ export class SmtpSession {
     this.bannerSettled = false;
     this.synchronized = connectionStartSeen;
     this.clientLines = new LineFramer(limits.maxLineChars);
-    this.replies = new ReplyAssembler(limits.maxLineChars, (r) => this.dispatch(r), (a) => this.anomalies.push(a));
-    this.client = {
-      data: (bytes, offset, at) => this.clientData(bytes, offset, at),
-      gap: (offset, length) => this.clientGap(offset, length),
-    };
-    this.server = {
-      data: (bytes, offset, at) => this.serverData(bytes, offset, at),
-      gap: (offset, length) => this.serverGap(offset, length),
-    };
+    this.client = new SmtpSession.ClientSide(this);
+    this.server = new SmtpSession.ServerSide(this);
+    this.replies = new ReplyAssembler(limits.maxLineChars, this.server);
+  }
+
+  // The two sides as small objects, not as literals of closures: a session lives as long as its connection, and six
+  // closures with their context were a good part of what it cost. `data` and `gap` are own properties holding shared
+  // functions (not prototype methods): run-capture copies a session's sinks onto its lazy stand-ins with Object.assign,
+  // which copies own properties only, `session` with them. Declared inside the class, so they may call its private
+  // methods.
+  private static readonly ClientSide = class implements StreamSink, LineReader {
+    readonly data = SmtpSession.clientSideData;
+    readonly gap = SmtpSession.clientSideGap;
+    constructor(readonly session: SmtpSession) {}
+    line(l: Line): boolean {
+      return this.session.clientLine(l);
+    }
+  };
+
+  private static clientSideData(this: { session: SmtpSession }, bytes: Buffer, offset: number, at: Instant): void {
+    this.session.clientData(bytes, offset, at);
+  }
+
+  private static clientSideGap(this: { session: SmtpSession }, offset: number, length: number): void {
+    this.session.clientGap(offset, length);
+  }
+
+  private static readonly ServerSide = class implements StreamSink, ReplyListener {
+    readonly data = SmtpSession.serverSideData;
+    readonly gap = SmtpSession.serverSideGap;
+    constructor(readonly session: SmtpSession) {}
+    reply(r: Reply): void {
+      this.session.dispatch(r);
+    }
+    anomaly(a: SmtpAnomaly): void {
+      this.session.anomalies.push(a);
+    }
+  };
+
+  private static serverSideData(this: { session: SmtpSession }, bytes: Buffer, offset: number, at: Instant): void {
+    this.session.serverData(bytes, offset, at);
+  }
+
+  private static serverSideGap(this: { session: SmtpSession }, offset: number, length: number): void {
+    this.session.serverGap(offset, length);
   }
 
   /** Does this dialogue look like SMTP at all (a greeting, or replies answering known commands)? */
@@ -114,6 +152,11 @@ export class SmtpSession {
   /** Lines longer than maxLineChars on each side (their text was cut to the limit; their length is still right). */
   overlongLines(): { client: number; server: number } {
     return { client: this.clientLines.overlongLines, server: this.replies.overlongLines };
+  }
+
+  /** Whether any line was longer than maxLineChars (overlongLines() without making its answer). */
+  hasOverlongLines(): boolean {
+    return this.clientLines.overlongLines + this.replies.overlongLines > 0;
   }
 
   /** Commands still waiting for a reply. */
@@ -185,7 +228,7 @@ export class SmtpSession {
         pos += take;
         if (this.bdatLeft === 0) this.mode = 'command';
       } else {
-        pos = this.clientLines.push(bytes, offset, at, this.onClientLine, pos);
+        pos = this.clientLines.push(bytes, offset, at, this.client, pos);
       }
     }
   }
@@ -225,9 +268,6 @@ export class SmtpSession {
       } else this.replay(h);
     }
   }
-
-  /** Made once, not per segment. */
-  private readonly onClientLine = (line: Line): boolean => this.clientLine(line);
 
   /** Returns false when the bytes after this line must not be read as lines (body, chunk, paused). */
   private clientLine(line: Line): boolean {
@@ -271,7 +311,12 @@ export class SmtpSession {
         if (this.current) this.transactions.push(this.current);
         return true;
       case 'RCPT':
-        if (kept) this.current?.rcpts.push({ address: pathArgument(argument), command: cmd });
+        if (kept && this.current) {
+          const rcpt = { address: pathArgument(argument), command: cmd };
+          // The first recipient makes a list of one (a push into [] would reserve 17 slots for the transaction's life).
+          if (this.current.rcpts.length === 0) this.current.rcpts = [rcpt];
+          else this.current.rcpts.push(rcpt);
+        }
         return true;
       case 'RSET':
         this.current = null;
