@@ -1,5 +1,5 @@
 import type { Frame } from '../capture/frame.js';
-import { RecordFrame } from '../capture/record-frame.js';
+import { frameBytes, type FrameBytes } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from '../decode/link.js';
 import type { TcpPacket } from '../decode/packet.js';
 
@@ -16,6 +16,7 @@ export interface Shard {
 // headers). Both give the same shard for the same connection.
 
 const FNV_OFFSET = 0x811c9dc5;
+const bytes: FrameBytes = { buf: Buffer.alloc(0), start: 0, end: 0 };
 const FNV_PRIME = 0x01000193;
 
 function step(h: number, unit: number): number {
@@ -33,18 +34,7 @@ function finish(h: number, count: number): number {
  * cannot tell (not IP or not TCP, a fragment, an IPv6 extension header, too short): decoding then decides. */
 export function shardOfFrame(frame: Frame, count: number): number {
   // A parser's reused RecordFrame is read in place in the reader's buffer (asking for `data` would make a view).
-  let d: Buffer;
-  let start: number;
-  let end: number;
-  if (frame instanceof RecordFrame) {
-    d = frame.source;
-    start = frame.start;
-    end = frame.end;
-  } else {
-    d = frame.data;
-    start = 0;
-    end = d.length;
-  }
+  const { buf: d, start, end } = frameBytes(frame, bytes);
   let ip: number;
   if (frame.linkType === LINKTYPE.ETHERNET && end - start >= 14 && d[start + 12] === 0x08 && d[start + 13] === 0x00) ip = start + 14;
   else if (frame.linkType === LINKTYPE.ETHERNET && end - start >= 14 && d[start + 12] === 0x86 && d[start + 13] === 0xdd) ip = start + 14;

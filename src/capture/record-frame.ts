@@ -43,3 +43,25 @@ export class RecordFrame implements Frame {
 export function capturedLength(f: Frame): number {
   return f instanceof RecordFrame ? f.end - f.start : f.data.length;
 }
+
+/** Where a frame's captured bytes lie: `buf[start..end)`. */
+export interface FrameBytes {
+  buf: Buffer;
+  start: number;
+  end: number;
+}
+
+/** Fills `into` with where the frame's captured bytes lie — in the reader's buffer for a RecordFrame (no view is
+ * made), in `data` for any other frame — and returns it. Each hot-path caller keeps one FrameBytes for the run. */
+export function frameBytes(f: Frame, into: FrameBytes): FrameBytes {
+  if (f instanceof RecordFrame) {
+    into.buf = f.source;
+    into.start = f.start;
+    into.end = f.end;
+  } else {
+    into.buf = f.data;
+    into.start = 0;
+    into.end = into.buf.length;
+  }
+  return into;
+}

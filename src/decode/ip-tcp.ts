@@ -2,7 +2,7 @@ import type { Frame } from '../capture/frame.js';
 import { ipv6Text } from './address-text.js';
 import { ipv4FlowKey, ipv6FlowKey, keyedIpv4 } from './flow-key.js';
 import { u16be, u32be } from '../capture/byte-reads.js';
-import { RecordFrame } from '../capture/record-frame.js';
+import { frameBytes, RecordFrame, type FrameBytes } from '../capture/record-frame.js';
 import { LINKTYPE, locateIp } from './link.js';
 import { DecodedPacket } from './decoded-packet.js';
 import type { SkipReason, TcpPacket } from './packet.js';
@@ -22,22 +22,14 @@ const MAX_EXT_HEADERS = 16;
 
 export type Decoded = TcpPacket | SkipReason;
 
+/** Where the frame being decoded lies (one for the run, refilled per frame). */
+const frameAt: FrameBytes = { buf: Buffer.alloc(0), start: 0, end: 0 };
+
 /** Hot path: one call per frame. The common case (Ethernet, no VLAN) is read inline; every other link goes through
  * locateIp. A parser's reused RecordFrame is read in place in the reader's buffer (no view of its bytes is made);
  * any other frame through its `data`. Offsets below index that buffer; `end` is where the captured bytes stop. */
 export function decodeFrame(f: Frame): Decoded {
-  let d: Buffer;
-  let start: number;
-  let end: number;
-  if (f instanceof RecordFrame) {
-    d = f.source;
-    start = f.start;
-    end = f.end;
-  } else {
-    d = f.data;
-    start = 0;
-    end = d.length;
-  }
+  const { buf: d, start, end } = frameBytes(f, frameAt);
   let ip: number;
   if (f.linkType === LINKTYPE.ETHERNET && end - start >= 14 && (((d[start + 12]! << 8) | d[start + 13]!) === ETHERTYPE_IPV4 || ((d[start + 12]! << 8) | d[start + 13]!) === ETHERTYPE_IPV6)) {
     ip = start + 14;
