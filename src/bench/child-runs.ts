@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../analysis/gc-tuning.js';
 
 /** analyze: as the CLI runs by default (--jobs auto); analyze-1: the same on one thread. */
 export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze' | 'analyze-1';
@@ -28,7 +29,9 @@ const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
 export function measureInChild(task: Task, file: string): Measurement {
   const t0 = process.hrtime.bigint();
   const args = task === 'analyze-1' ? ['analyze', file, '1'] : [task, file];
-  const r = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // The analysis runs with the Node options the CLI starts with (gc-tuning.ts); the references without.
+  const node = task === 'analyze' || task === 'analyze-1' ? NODE_FLAGS : [];
+  const r = spawnSync(process.execPath, [...node, CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${task} failed: ${r.stderr || r.error?.message}`);
   const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;
@@ -45,7 +48,7 @@ export function tsharkAvailable(): boolean {
  * discarded. Exit code 1 (problems found) is success here. */
 export function measureCli(file: string): Measurement {
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  return timed(process.execPath, [cli, '--no-progress', file], [0, 1]);
+  return timed(process.execPath, [...NODE_FLAGS, cli, '--no-progress', file], [0, 1]);
 }
 
 /** `tshark -r F -Y smtp -T fields …` under /usr/bin/time (for its peak RSS); output discarded. */

@@ -1,0 +1,17 @@
+// The CLI runs with Node options that cannot be set once Node runs (src/analysis/gc-tuning.ts): its shebang and
+// `npm start` must carry exactly those, or the memory the README promises is not what a user gets.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../src/analysis/gc-tuning.js';
+import { ROOT } from './helpers/cli.js';
+
+describe('Node options of the CLI', () => {
+  it('the shebang of the CLI and npm start pass the options gc-tuning.ts lists', () => {
+    const shebang = readFileSync(`${ROOT}src/cli.ts`, 'utf8').split('\n')[0]!;
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    const start: string = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start;
+    expect(start.startsWith(`node ${NODE_FLAGS.join(' ')} dist/cli.js `)).toBe(true);
+    // tsc keeps the shebang in the build that npm installs as the command.
+    expect(readFileSync(`${ROOT}dist/cli.js`, 'utf8').split('\n')[0]).toBe(shebang);
+  });
+});
