@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
-import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyze } from './analysis/analyzer.js';
@@ -9,7 +9,7 @@ import { extractFlights } from './extract/extract.js';
 import { renderHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
 import { JsonConnectionSpool } from './report/json-spool.js';
-import { autoJobs } from './analysis/jobs.js';
+import { autoJobs, inputBytes } from './analysis/jobs.js';
 import { tuneGarbageCollector } from './analysis/gc-tuning.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { ReportDocument } from './report/overview.js';
@@ -62,19 +62,6 @@ function timeOption(v: unknown, name: string) {
   const spec = parseTimeSpec(String(v));
   if (typeof spec === 'string') fail(`--${name}: ${spec}`);
   return spec;
-}
-
-function totalSize(files: string[]): number | null {
-  let total = 0;
-  for (const f of files) {
-    if (f === '-') return null;
-    try {
-      total += statSync(f).size;
-    } catch {
-      return null; // the reader reports the missing file itself
-    }
-  }
-  return total;
 }
 
 async function main(): Promise<number> {
@@ -157,7 +144,7 @@ async function main(): Promise<number> {
     : undefined;
 
   const jobs = argv.jobs === 'auto' ? autoJobs(files) : positiveInteger(Number(argv.jobs), 'jobs');
-  const progress = argv.progress ? new ProgressBar(process.stderr, totalSize(files)) : null;
+  const progress = argv.progress ? new ProgressBar(process.stderr, inputBytes(files)) : null;
   // Human formats show a clean connection as one table row: it is reduced to that where it is diagnosed (in a worker
   // thread, before it crosses to this one), unless --verbose wants its transcript.
   const healthy = plain && !spool && !argv.verbose ? 'summary' : 'full';

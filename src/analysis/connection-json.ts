@@ -12,7 +12,8 @@ import type { FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 // for-of makes an iterator), each output object made once and nothing made only to be thrown away.
 
 /** Renders one diagnosed connection into the JSON contract's shape. `brief`: only what a clean connection's table row
- * needs — exactly what summaryOnly (summary-only.ts) leaves of the full rendering, without building the rest. */
+ * needs — the full rendering without commands, flights, transactions, findings, anomalies and gaps (empty lists),
+ * none of them built (test/healthy-summary.test.ts holds the two equal). */
 export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock, brief = false): ConnectionJson {
   const c = f.connection;
   const s = f.session;

@@ -17,16 +17,23 @@ export const AUTO_JOBS_MIN_IDLE_CORES = 4;
  * cores less the one-minute load average: on a busy mail host, workers that must share cores with the MTA are slower
  * than one thread (100 MB at load 4.9 on 2 cores: 2.60 s with two workers, 1.71 s on one thread). */
 export function autoJobs(paths: string[], cores = availableParallelism(), load = loadavg()[0]): number {
+  const total = inputBytes(paths);
+  if (total === null || total < AUTO_JOBS_MIN_BYTES) return 1;
+  const idle = Math.round(cores - load);
+  return idle >= AUTO_JOBS_MIN_IDLE_CORES ? Math.min(idle, cores, AUTO_JOBS_MAX) : 1;
+}
+
+/** Bytes in the inputs, or null when that cannot be known: standard input, or a path that cannot be read (the reader
+ * reports it). Also the progress bar's total. */
+export function inputBytes(paths: string[]): number | null {
   let total = 0;
   for (const p of paths) {
-    if (p === '-') return 1;
+    if (p === '-') return null;
     try {
       total += statSync(p).size;
     } catch {
-      return 1; // the reader reports the missing file itself
+      return null;
     }
   }
-  if (total < AUTO_JOBS_MIN_BYTES) return 1;
-  const idle = Math.round(cores - load);
-  return idle >= AUTO_JOBS_MIN_IDLE_CORES ? Math.min(idle, cores, AUTO_JOBS_MAX) : 1;
+  return total;
 }

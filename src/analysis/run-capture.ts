@@ -23,7 +23,7 @@ export interface RunOptions {
   tracker: TrackerOptions;
   session: SessionLimits;
   smtpPorts: ReadonlySet<number>;
-  /** 'summary': a connection diagnosed 'none' is handed on reduced to its summary row (see summary-only.ts). */
+  /** 'summary': a connection diagnosed 'none' is handed on reduced to its summary row (buildConnectionJson's `brief`). */
   healthy: 'full' | 'summary';
 }
 
@@ -146,8 +146,10 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
     analyseFrame(frame);
     frames++;
     if (frames % SWEEP_EVERY_FRAMES === 0) tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
-    bytesRead += capturedLength(frame) + 16;
-    sink.frameDone?.(frames, bytesRead);
+    if (sink.frameDone) {
+      bytesRead += capturedLength(frame) + 16;
+      sink.frameDone(frames, bytesRead);
+    }
   });
   fragments.finish();
   tracker.finishAll();

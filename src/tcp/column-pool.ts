@@ -47,3 +47,13 @@ export function giveBlock(b: Float64Array): void {
   if (!list) free.set(size, (list = []));
   list.push(b);
 }
+
+/** A one-column block grown to `max(minRows, 2 × rows)` rows of `stride` numbers, holding the `rows` rows of `old`
+ * (given back). Growth runs only when every slot of `old` is used, so all of it is copied (a view would cost an
+ * object). */
+export function growBlock(old: Float64Array, rows: number, stride: number, minRows: number): Float64Array {
+  const grown = takeBlock(Math.max(minRows, rows * 2) * stride * 8);
+  grown.set(old);
+  if (rows) giveBlock(old);
+  return grown;
+}

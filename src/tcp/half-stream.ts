@@ -1,6 +1,6 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBlock, takeBlock } from './column-pool.js';
+import { giveBlock, growBlock, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
@@ -369,12 +369,7 @@ export class HalfStream {
 
   private addFlight(start: number, at: Instant): void {
     const n = this.flightCount;
-    if ((n + 1) * FL > this.fl.length) {
-      const grown = takeBlock(Math.max(8, n * 2) * FL * 8);
-      grown.set(this.fl); // full, as above
-      if (n) giveBlock(this.fl);
-      this.fl = grown;
-    }
+    if ((n + 1) * FL > this.fl.length) this.fl = growBlock(this.fl, n, FL, 8);
     const f = this.fl;
     const b = n * FL;
     f[b] = start;
@@ -435,12 +430,7 @@ export class HalfStream {
   /** Inserts a range before range `i` (at the end when i = rangeCount). */
   private addRange(i: number, start: number, end: number, at: Instant, frame: number, flight: number): void {
     const n = this.rangeCount;
-    if ((n + 1) * R > this.r.length) {
-      const grown = takeBlock(Math.max(16, n * 2) * R * 8);
-      grown.set(this.r); // full: the columns grow only when every slot is used (a view would cost an object)
-      if (n) giveBlock(this.r);
-      this.r = grown;
-    }
+    if ((n + 1) * R > this.r.length) this.r = growBlock(this.r, n, R, 16);
     const r = this.r;
     if (i < n) r.copyWithin((i + 1) * R, i * R, n * R);
     const b = i * R;
