@@ -4,6 +4,7 @@
 // with a recording.
 //   node scripts/json-golden.mjs record  DIR [--dist dist] [--jobs N]
 //   node scripts/json-golden.mjs compare DIR [--dist dist] [--jobs N]   (exit 1 on any difference, named per file)
+// --format text|markdown|html records a human format instead (--arg X passes one more CLI option, e.g. --arg --verbose).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -12,16 +13,19 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const [mode, dir, ...rest] = process.argv.slice(2);
 if ((mode !== 'record' && mode !== 'compare') || !dir) {
-  console.error('usage: json-golden.mjs record|compare DIR [--dist DIST] [--jobs N] [--extra FILE]...');
+  console.error('usage: json-golden.mjs record|compare DIR [--dist DIST] [--jobs N] [--extra FILE]... [--format F] [--arg X]...');
   process.exit(2);
 }
 let dist = join(root, 'dist');
 const extraArgs = [];
 const extraFiles = [];
+let format = 'json';
 for (let i = 0; i < rest.length; i++) {
   if (rest[i] === '--dist') dist = resolve(rest[++i]);
   else if (rest[i] === '--jobs') extraArgs.push('--jobs', rest[++i]);
   else if (rest[i] === '--extra') extraFiles.push(resolve(rest[++i]));
+  else if (rest[i] === '--format') format = rest[++i];
+  else if (rest[i] === '--arg') extraArgs.push(rest[++i]);
   else throw new Error(`unknown option ${rest[i]}`);
 }
 
@@ -40,7 +44,7 @@ const files = [...captures(join(root, 'fixtures')), ...captures(join(root, '../s
 mkdirSync(dir, { recursive: true });
 let differences = 0;
 for (const file of files) {
-  const r = spawnSync(process.execPath, [join(dist, 'cli.js'), '--format', 'json', ...extraArgs, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [join(dist, 'cli.js'), '--format', format, ...extraArgs, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const got = `exit ${r.status}\n${r.stderr}\n${r.stdout}`;
   const name = relative(join(root, '..'), file).replace(/^[./]+/, '').replace(/[/]/g, '__') + '.out';
   const path = join(dir, name);

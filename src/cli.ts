@@ -1,22 +1,24 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyze } from './analysis/analyzer.js';
 import type { ConnectionJson, ReportJson } from './analysis/report-model.js';
 import { TOOL_NAME, TOOL_VERSION } from './analysis/version.js';
 import { extractFlights } from './extract/extract.js';
-import { renderHtml } from './report/html.js';
+import { writeHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
 import { JsonConnectionSpool } from './report/json-spool.js';
 import { autoJobs, inputBytes } from './analysis/jobs.js';
 import { tuneGarbageCollector } from './analysis/gc-tuning.js';
-import { renderMarkdown } from './report/markdown.js';
-import type { ReportDocument } from './report/overview.js';
+import { writeMarkdown } from './report/markdown.js';
+import type { ReportDocument, ReportParts } from './report/overview.js';
 import { ProgressBar } from './report/progress.js';
 import { Redactor } from './report/redact.js';
 import { chooseStyle, PLAIN } from './report/style.js';
-import { renderText, TABLE_ROW_LIMIT } from './report/text.js';
+import { TABLE_ROW_LIMIT, writeText, type TextOptions } from './report/text.js';
+import { FdLines, writeAll } from './report/fd-output.js';
+import { SpooledParts } from './report/spooled-parts.js';
 import { CleanRowKeeper } from './report/clean-rows.js';
 import { isMessageSelection, selectConnections, type Selection } from './select/filters.js';
 import { buildMessageView } from './select/message-view.js';
@@ -125,79 +127,94 @@ async function main(): Promise<number> {
   if (argv.extract !== undefined && files.includes('-')) fail('--extract reads the capture a second time, so it cannot read stdin: save the capture to a file');
 
   const format: Format = (argv.format as Format | undefined) ?? inferFormat(argv.output) ?? 'text';
-  // Without a selection, redaction or extraction the report streams: JSON goes through a scratch file, and the human
-  // formats keep clean connections as their summary row only. Memory then follows the open connections, not the file.
-  const plain = !hasSelection(selection) && !argv.redact && argv.extract === undefined;
-  const spool = plain && format === 'json' ? new JsonConnectionSpool() : null;
-  let problems = false;
-  const cleanRows = plain && format === 'text' && !argv.verbose ? new CleanRowKeeper(TABLE_ROW_LIMIT) : null;
-  const onConnection = plain
-    ? (c: ConnectionJson): ConnectionJson | null => {
-        if (c.diagnosis !== 'none') problems = true;
-        if (spool) {
-          spool.add(c);
-          return null;
-        }
-        // Clean connections already come reduced to their summary row (healthy: 'summary' below).
-        return cleanRows ? cleanRows.offer(c) : c;
-      }
-    : undefined;
-
-  const jobs = argv.jobs === 'auto' ? autoJobs(files) : positiveInteger(Number(argv.jobs), 'jobs');
-  const progress = argv.progress ? new ProgressBar(process.stderr, inputBytes(files)) : null;
-  // Human formats show a clean connection as one table row: it is reduced to that where it is diagnosed (in a worker
-  // thread, before it crosses to this one), unless --verbose wants its transcript.
-  const healthy = plain && !spool && !argv.verbose ? 'summary' : 'full';
-  const { report: analysed, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, healthy, onProgress: progress ? (n) => progress.update(n) : undefined });
-  const restored = cleanRows?.restore(analysed.connections);
-  const full = restored ? { ...analysed, connections: restored.connections } : analysed;
-  const omittedClean = restored?.omitted ?? 0;
-  progress?.done();
-  for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
-  if (spool) {
-    writeSpooled(spool, full, argv.output);
-    return errors.length ? EXIT_FAULT : problems ? EXIT_PROBLEM : EXIT_OK;
-  }
-
-  const selected = selectConnections(full, selection);
-  const messageView = isMessageSelection(selection) ? buildMessageView(selected, selection) : null;
-  const redactor = argv.redact ? new Redactor() : null;
-  const doc: ReportDocument = {
-    report: redactor ? redactor.value(selected) : selected,
-    messageView: messageView && redactor ? redactor.value(messageView) : messageView,
-    selection: describeSelection(process.argv.slice(2), redactor),
-    redacted: Boolean(redactor),
-  };
-
-  if (argv.extract !== undefined) {
-    const written = await extractFlights(files, selected, argv.extract);
-    for (const line of written.notes) process.stderr.write(`${TOOL_NAME}: ${line}\n`);
-  }
-
   const toTerminal = !argv.output;
   const style = toTerminal ? chooseStyle(process.stdout, process.env, !argv.color) : PLAIN;
-  const rendered = render(format, doc, { style, verbose: argv.verbose, width: process.stdout.columns, omittedCleanConnections: omittedClean });
-  if (argv.output) {
-    try {
-      writeFileSync(argv.output, rendered);
-    } catch (e) {
-      fail(`cannot write ${argv.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const textOptions = { style, verbose: argv.verbose, width: process.stdout.columns };
+  // Without a selection, redaction or extraction the report streams: JSON goes through a scratch file; the human
+  // formats draw each connection's detail section (and, in Markdown and HTML, each clean connection's table row) into
+  // a scratch file as it is diagnosed (SpooledParts). Memory then follows the open connections, not the file.
+  const plain = !hasSelection(selection) && !argv.redact && argv.extract === undefined;
+  const spool = plain && format === 'json' ? new JsonConnectionSpool() : null;
+  const spooled = plain && format !== 'json' ? new SpooledParts(format, textOptions) : null;
+  try {
+    let problems = false;
+    const cleanRows = plain && format === 'text' && !argv.verbose ? new CleanRowKeeper(TABLE_ROW_LIMIT) : null;
+    const onConnection = plain
+      ? (c: ConnectionJson): ConnectionJson | null => {
+          if (c.diagnosis !== 'none') problems = true;
+          if (spool) {
+            spool.add(c);
+            return null;
+          }
+          const row = spooled ? spooled.offer(c) : c;
+          // Clean connections already come reduced to their summary row (healthy: 'summary' below).
+          return row && cleanRows ? cleanRows.offer(row) : row;
+        }
+      : undefined;
+
+    const jobs = argv.jobs === 'auto' ? autoJobs(files) : positiveInteger(Number(argv.jobs), 'jobs');
+    const progress = argv.progress ? new ProgressBar(process.stderr, inputBytes(files)) : null;
+    // Human formats show a clean connection as one table row: it is reduced to that where it is diagnosed (in a worker
+    // thread, before it crosses to this one), unless --verbose wants its transcript.
+    const healthy = plain && !spool && !argv.verbose ? 'summary' : 'full';
+    const { report: analysed, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, healthy, onProgress: progress ? (n) => progress.update(n) : undefined });
+    const restored = cleanRows?.restore(analysed.connections);
+    const full = restored ? { ...analysed, connections: restored.connections } : analysed;
+    const omittedClean = restored?.omitted ?? 0;
+    progress?.done();
+    for (const e of errors) process.stderr.write(`${TOOL_NAME}: ${e.message}\n`);
+    if (spool) {
+      writeSpooled(spool, full, argv.output);
+      return errors.length ? EXIT_FAULT : problems ? EXIT_PROBLEM : EXIT_OK;
     }
-  } else process.stdout.write(rendered);
-  if (errors.length) return EXIT_FAULT;
-  return hasProblem(doc.report) ? EXIT_PROBLEM : EXIT_OK;
+
+    const selected = selectConnections(full, selection);
+    const messageView = isMessageSelection(selection) ? buildMessageView(selected, selection) : null;
+    const redactor = argv.redact ? new Redactor() : null;
+    const doc: ReportDocument = {
+      report: redactor ? redactor.value(selected) : selected,
+      messageView: messageView && redactor ? redactor.value(messageView) : messageView,
+      selection: describeSelection(process.argv.slice(2), redactor),
+      redacted: Boolean(redactor),
+    };
+
+    if (argv.extract !== undefined) {
+      const written = await extractFlights(files, selected, argv.extract);
+      for (const line of written.notes) process.stderr.write(`${TOOL_NAME}: ${line}\n`);
+    }
+
+    writeReport(format, doc, { ...textOptions, omittedCleanConnections: omittedClean }, spooled?.parts() ?? {}, argv.output);
+    if (errors.length) return EXIT_FAULT;
+    return hasProblem(doc.report) ? EXIT_PROBLEM : EXIT_OK;
+  } finally {
+    spool?.dispose();
+    spooled?.dispose();
+  }
 }
 
-function render(format: Format, doc: ReportDocument, text: { style: typeof PLAIN; verbose: boolean; width: number | undefined; omittedCleanConnections: number }): string {
-  switch (format) {
-    case 'json':
-      return renderJson(withSelection(doc));
-    case 'markdown':
-      return renderMarkdown(doc);
-    case 'html':
-      return renderHtml(doc);
-    default:
-      return renderText(doc.report, { ...text, messageView: doc.messageView ?? null });
+/** Writes the report to `output` (or stdout) as it is drawn, line by line: never the whole report as one string. */
+function writeReport(format: Format, doc: ReportDocument, text: TextOptions, parts: ReportParts, output: string | undefined): void {
+  let fd = 1;
+  if (output) {
+    try {
+      fd = openSync(output, 'w');
+    } catch (e) {
+      fail(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  try {
+    const out = new FdLines(fd);
+    if (format === 'json') writeAll(fd, renderJson(withSelection(doc)));
+    else if (format === 'markdown') writeMarkdown(doc, out, parts);
+    else if (format === 'html') writeHtml(doc, out, parts);
+    else writeText(doc.report, { ...text, sections: parts.sections, messageView: doc.messageView ?? null }, out);
+    out.flush();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    fail(`cannot write ${output ?? 'the report'}: ${code}`);
+  } finally {
+    if (fd !== 1) closeSync(fd);
   }
 }
 

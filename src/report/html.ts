@@ -3,7 +3,8 @@ import type { MessageView } from '../select/message-view.js';
 import { escapeHtml as x } from './escape.js';
 import { evidenceRows } from './evidence.js';
 import { ladderSvg } from './ladder-svg.js';
-import { connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument } from './overview.js';
+import { cleanRowsOf, connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument, type ReportParts } from './overview.js';
+import { CollectedLines, type LineSink } from './fd-output.js';
 import { printable } from './sanitize.js';
 import { transcriptRowText } from './transcript-text.js';
 import { isOmitted, trimTranscript } from './trim.js';
@@ -36,43 +37,63 @@ footer{margin-top:30px;color:#888;font-size:12px}`;
 
 /** One self-contained HTML page (no scripts, no fonts, no network: a Content-Security-Policy forbids them), with
  * the Markdown report's content plus an SVG ladder diagram per problem connection. */
-export function renderHtml(doc: ReportDocument): string {
+export function renderHtml(doc: ReportDocument, parts: ReportParts = {}): string {
+  const lines = new CollectedLines();
+  writeHtml(doc, lines, parts);
+  return lines.text();
+}
+
+/** renderHtml, line by line into `out`. */
+export function writeHtml(doc: ReportDocument, out: LineSink, parts: ReportParts = {}): void {
   const r = doc.report;
+  const sections = parts.sections ?? htmlSection;
   const problems = problemConnections(r);
-  const parts: string[] = [];
-  parts.push(`<h1>SMTP capture diagnosis</h1>`, `<p class="verdict">${x(headline(r))}</p>`);
-  if (problems[0]) parts.push(`<p class="summary">${t(problems[0].summary)}</p>`);
-  parts.push(`<p class="facts">${t(inputsLine(r))}</p>`);
-  if (doc.selection) parts.push(`<p class="facts">Selection: <code>${t(doc.selection)}</code></p>`);
-  if (doc.redacted) parts.push(`<p class="facts"><em>Addresses and subjects are redacted.</em></p>`);
-  for (const f of r.capture.findings) parts.push(`<p><strong>Across connections:</strong> ${t(f.message)}</p>`);
-  for (const l of r.capture.limits) parts.push(`<p><strong>Limit reached:</strong> ${t(l)}</p>`);
-  if (doc.messageView) parts.push(messageSection(doc.messageView));
-  for (const c of problems) parts.push(connectionSection(c));
-  const others = r.connections.filter((c) => c.diagnosis === 'none');
-  if (others.length) {
-    parts.push(`<h2>${problems.length ? 'Other connections' : 'Connections'} (no problem found)</h2>`);
-    parts.push(table(['#', 'start (UTC)', 'client → server', 'outcome', 'summary'], others.map((c) => [String(c.id), x(c.start.slice(11, 23)), t(`${c.client} → ${c.server}`), x(c.outcome), t(c.summary, 400)])));
-  }
   const title = problems.length ? `SMTP diagnosis: ${problems.map((c) => c.diagnosis).join(', ')}` : 'SMTP diagnosis';
-  return [
+  out.push(
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${x(title)}</title>`,
     `<style>${STYLE}</style></head><body>`,
-    ...parts,
-    `<footer>${x(`${r.tool.name} ${r.tool.version}`)} · JSON schema ${r.schemaVersion}</footer>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  );
+  out.push(`<h1>SMTP capture diagnosis</h1>`, `<p class="verdict">${x(headline(r, parts.cleanRows?.count))}</p>`);
+  if (problems[0]) out.push(`<p class="summary">${t(problems[0].summary)}</p>`);
+  out.push(`<p class="facts">${t(inputsLine(r))}</p>`);
+  if (doc.selection) out.push(`<p class="facts">Selection: <code>${t(doc.selection)}</code></p>`);
+  if (doc.redacted) out.push(`<p class="facts"><em>Addresses and subjects are redacted.</em></p>`);
+  for (const f of r.capture.findings) out.push(`<p><strong>Across connections:</strong> ${t(f.message)}</p>`);
+  for (const l of r.capture.limits) out.push(`<p><strong>Limit reached:</strong> ${t(l)}</p>`);
+  if (doc.messageView) out.push(messageSection(doc.messageView));
+  for (const c of problems) out.push(sections(c));
+  const others = parts.cleanRows ?? cleanRowsOf(r, htmlCleanRow);
+  if (others.count) {
+    out.push(`<h2>${problems.length ? 'Other connections' : 'Connections'} (no problem found)</h2>`);
+    out.push(`<table><thead><tr>${headCells(OTHERS_HEAD)}</tr></thead><tbody>`);
+    for (const row of others.rows()) out.push(row);
+    out.push('</tbody></table>');
+  }
+  out.push(`<footer>${x(`${r.tool.name} ${r.tool.version}`)} · JSON schema ${r.schemaVersion}</footer>`, '</body></html>');
+}
+
+const OTHERS_HEAD = ['#', 'start (UTC)', 'client → server', 'outcome', 'summary'];
+
+/** A connection's row in the table of connections without a problem. */
+export function htmlCleanRow(c: ConnectionJson): string {
+  return tableRow([String(c.id), x(c.start.slice(11, 23)), t(`${c.client} → ${c.server}`), x(c.outcome), t(c.summary, 400)]);
+}
+
+function headCells(head: string[]): string {
+  return head.map((h) => `<th>${x(h)}</th>`).join('');
+}
+
+function tableRow(row: string[], cellClass = ''): string {
+  return `<tr>${row.map((cell, i) => `<td${i > 0 && cellClass ? ` class="${cellClass}"` : ''}>${cell}</td>`).join('')}</tr>`;
 }
 
 function table(head: string[], rows: string[][], cellClass = ''): string {
-  const th = head.map((h) => `<th>${x(h)}</th>`).join('');
-  const tr = rows.map((row) => `<tr>${row.map((cell, i) => `<td${i > 0 && cellClass ? ` class="${cellClass}"` : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+  const tr = rows.map((row) => tableRow(row, cellClass)).join('\n');
+  return `<table><thead><tr>${headCells(head)}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
 }
 
 function messageSection(v: MessageView): string {
@@ -89,7 +110,8 @@ function messageSection(v: MessageView): string {
   return [`<h2>The message</h2>`, `<p class="verdict">${t(v.story)}</p>`, table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'from → to', 'envelope flight', 'outcome', 'diagnosis'], rows)].join('\n');
 }
 
-function connectionSection(c: ConnectionJson): string {
+/** A problem connection's section (rendered where the report needs it, or earlier by a SectionSpool). */
+export function htmlSection(c: ConnectionJson): string {
   const findings = c.findings.filter((f) => f.kind !== 'vantage').map((f) => `<li><strong>${t(f.kind)}</strong> (${x(f.severity)}, confidence ${f.confidence}): ${t(f.message)}</li>`);
   const evidence = table(['what', 'measured'], evidenceRows(c).map((e) => [t(e.item), t(e.value, 600)]), 'v');
   const rows = trimTranscript(transcriptRows(c)).map((r) => (isOmitted(r) ? `          … ${r.omitted} rows not shown …` : transcriptRowText(r)));

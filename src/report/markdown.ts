@@ -3,22 +3,40 @@ import type { MessageView } from '../select/message-view.js';
 import { escapeMarkdown as md, fencedBlock } from './escape.js';
 import { evidenceRows } from './evidence.js';
 import { mermaidSequence } from './mermaid.js';
-import { connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument } from './overview.js';
+import { cleanRowsOf, connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument, type ReportParts } from './overview.js';
+import { CollectedLines, type LineSink } from './fd-output.js';
 import { transcriptRowText } from './transcript-text.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows } from './transcript.js';
 
 function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+  return [tableLine(head), tableLine(head.map(() => '---')), ...rows.map(tableLine)].join('\n');
+}
+
+function tableLine(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+const OTHERS_HEAD = ['#', 'start (UTC)', 'client → server', 'outcome', 'summary'];
+
+/** A connection's row in the table of connections without a problem. */
+export function markdownCleanRow(c: ConnectionJson): string {
+  return tableLine([String(c.id), c.start.slice(11, 23), md(`${c.client} → ${c.server}`), c.outcome, md(c.summary, 300)]);
 }
 
 /** Markdown for a ticket (GitHub, GitLab, Jira): verdict first, then each problem connection in full (evidence table,
  * trimmed transcript, mermaid sequence diagram), then every other connection in one table. */
-export function renderMarkdown(doc: ReportDocument): string {
+export function renderMarkdown(doc: ReportDocument, parts: ReportParts = {}): string {
+  const lines = new CollectedLines();
+  writeMarkdown(doc, lines, parts);
+  return lines.text();
+}
+
+/** renderMarkdown, line by line into `out`. */
+export function writeMarkdown(doc: ReportDocument, out: LineSink, parts: ReportParts = {}): void {
   const r = doc.report;
-  const out: string[] = [];
-  out.push(`# SMTP capture diagnosis`, '', `**${md(headline(r))}**`, '');
+  const sections = parts.sections ?? markdownSection;
+  out.push(`# SMTP capture diagnosis`, '', `**${md(headline(r, parts.cleanRows?.count))}**`, '');
   const problems = problemConnections(r);
   if (problems[0]) out.push(`> ${md(problems[0].summary, 4000)}`, '');
   out.push(md(inputsLine(r)));
@@ -27,14 +45,14 @@ export function renderMarkdown(doc: ReportDocument): string {
   for (const f of r.capture.findings) out.push('', `**Across connections:** ${md(f.message, 4000)}`);
   for (const l of r.capture.limits) out.push('', `**Limit reached:** ${md(l)}`);
   if (doc.messageView) out.push('', ...messageSection(doc.messageView));
-  for (const c of problems) out.push('', ...connectionSection(c));
-  const others = r.connections.filter((c) => c.diagnosis === 'none');
-  if (others.length) {
+  for (const c of problems) out.push('', sections(c));
+  const others = parts.cleanRows ?? cleanRowsOf(r, markdownCleanRow);
+  if (others.count) {
     out.push('', `## ${problems.length ? 'Other connections' : 'Connections'} (no problem found)`, '');
-    out.push(table(['#', 'start (UTC)', 'client → server', 'outcome', 'summary'], others.map((c) => [String(c.id), c.start.slice(11, 23), md(`${c.client} → ${c.server}`), c.outcome, md(c.summary, 300)])));
+    out.push(tableLine(OTHERS_HEAD), tableLine(OTHERS_HEAD.map(() => '---')));
+    for (const row of others.rows()) out.push(row);
   }
-  out.push('', `<sub>${md(`${r.tool.name} ${r.tool.version}`)}</sub>`, '');
-  return out.join('\n');
+  out.push('', `<sub>${md(`${r.tool.name} ${r.tool.version}`)}</sub>`);
 }
 
 function messageSection(v: MessageView): string[] {
@@ -49,6 +67,11 @@ function messageSection(v: MessageView): string[] {
     a.diagnosis,
   ]);
   return ['## The message', '', `**${md(v.story)}**`, '', table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'from → to', 'envelope flight', 'outcome', 'diagnosis'], rows)];
+}
+
+/** A problem connection's section (rendered where the report needs it, or earlier by a SectionSpool). */
+export function markdownSection(c: ConnectionJson): string {
+  return connectionSection(c).join('\n');
 }
 
 function connectionSection(c: ConnectionJson): string[] {

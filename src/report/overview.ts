@@ -2,6 +2,7 @@ import type { ConnectionJson, ReportJson } from '../analysis/report-model.js';
 import type { MessageView } from '../select/message-view.js';
 import { isProblem } from './evidence.js';
 import { formatMs } from './time.js';
+import type { SectionRenderer } from './section-spool.js';
 
 /** What every ticket-ready format (Markdown, HTML) is made of: the report, plus the selection that produced it. */
 export interface ReportDocument {
@@ -13,13 +14,29 @@ export interface ReportDocument {
   redacted?: boolean;
 }
 
+/** Parts of a ticket-ready report drawn before the report itself (see SectionSpool and the CLI): by default each is
+ * drawn from the report's connections. */
+export interface ReportParts {
+  /** A problem connection's section. */
+  sections?: SectionRenderer;
+  /** The table rows of the connections without a problem, in report order; the report's connections then hold only
+   * the problem ones. */
+  cleanRows?: { count: number; rows(): Iterable<string> };
+}
+
+/** The clean connections' table rows drawn from the report itself. */
+export function cleanRowsOf(r: ReportJson, row: (c: ConnectionJson) => string): { count: number; rows(): Iterable<string> } {
+  const clean = r.connections.filter((c) => !isProblem(c));
+  return { count: clean.length, rows: () => clean.map(row) };
+}
+
 export function problemConnections(r: ReportJson): ConnectionJson[] {
   return r.connections.filter(isProblem);
 }
 
 /** The one-line verdict at the top: how many connections, how many went wrong, and how. */
-export function headline(r: ReportJson): string {
-  const total = r.connections.length;
+export function headline(r: ReportJson, notInReport = 0): string {
+  const total = r.connections.length + notInReport;
   const problems = problemConnections(r);
   if (!total) return 'No SMTP connection found in this capture.';
   if (!problems.length) return `${total} SMTP connection${total === 1 ? '' : 's'}, no problem found.`;

@@ -9,6 +9,8 @@ import { renderLongTable } from './long-table.js';
 import { formatMs } from './time.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
+import type { SectionRenderer } from './section-spool.js';
+import { CollectedLines, type LineSink } from './fd-output.js';
 
 export interface TextOptions {
   style?: Style;
@@ -24,6 +26,9 @@ export interface TextOptions {
   tableRowLimit?: number;
   /** Clean connections the caller only counted (they would not have been listed: the table was past its limit). */
   omittedCleanConnections?: number;
+  /** Where each connection's detail section comes from when it was rendered earlier (see SectionSpool); by default it
+   * is rendered here, by textSection. */
+  sections?: SectionRenderer;
 }
 
 /** A terminal table of 20 000 healthy connections buries the problems and takes longer to draw than the analysis;
@@ -33,9 +38,15 @@ export const TABLE_ROW_LIMIT = 1000;
 /** The default terminal view: inputs, a table of connections (problems first), then each problem connection's
  * transcript with its evidence. */
 export function renderText(report: ReportJson, o: TextOptions = {}): string {
+  const lines = new CollectedLines();
+  writeText(report, o, lines);
+  return lines.text();
+}
+
+/** renderText, line by line into `out` (the CLI streams them to its output). */
+export function writeText(report: ReportJson, o: TextOptions, out: LineSink): void {
   const st = o.style ?? PLAIN;
   const width = Math.max(80, Math.min(o.width ?? 120, 200));
-  const out: string[] = [];
   for (const i of report.inputs) {
     const links = i.linkTypes.map(linkName).join(', ') || 'none';
     const acc = Object.entries(i.accounting).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -49,7 +60,7 @@ export function renderText(report: ReportJson, o: TextOptions = {}): string {
   if (!total) {
     out.push('', 'No SMTP connection found in this capture.');
     if (report.capture.otherTcpConnections) out.push(st.dim(`(${report.capture.otherTcpConnections} other TCP connections ignored)`));
-    return out.join('\n') + '\n';
+    return;
   }
   const summaryWidth = Math.max(30, width - 83);
   const limit = o.tableRowLimit ?? TABLE_ROW_LIMIT;
@@ -66,10 +77,9 @@ export function renderText(report: ReportJson, o: TextOptions = {}): string {
   for (const l of report.capture.limits) out.push(st.yellow(`Limit reached: ${l}`));
   for (const c of conns) {
     if (c.diagnosis === 'none' && !o.verbose) continue;
-    out.push('', ...connectionDetail(c, st, o.verbose ?? false));
+    out.push('', o.sections ? o.sections(c) : textSection(c, st, o.verbose ?? false));
   }
   if (report.capture.otherTcpConnections) out.push('', st.dim(`${report.capture.otherTcpConnections} other TCP connection(s) carried no SMTP and are not shown.`));
-  return out.join('\n') + '\n';
 }
 
 function colourDiagnosis(d: string, st: Style): string {
@@ -86,6 +96,11 @@ function messageLines(v: MessageView, st: Style): string[] {
   }
   out.push(t.toString());
   return out;
+}
+
+/** A connection's detail section: what connectionDetail draws, as one text. */
+export function textSection(c: ConnectionJson, st: Style, verbose: boolean): string {
+  return connectionDetail(c, st, verbose).join('\n');
 }
 
 export function connectionDetail(c: ConnectionJson, st: Style, verbose = true): string[] {

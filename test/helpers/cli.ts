@@ -23,13 +23,13 @@ export interface CliRun {
   errorLines: string[];
 }
 
-export function runCli(args: string[], stdin?: Buffer): CliRun {
+export function runCli(args: string[], stdin?: Buffer, env: Record<string, string> = {}): CliRun {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does it)`);
   const r = spawnSync(process.execPath, [CLI, ...args], {
     input: stdin,
     encoding: 'utf8',
     maxBuffer: 256 << 20,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, errorLines: r.stderr.split('\n').filter(Boolean) };
