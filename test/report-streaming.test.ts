@@ -46,15 +46,20 @@ describe('streamed human reports of many interleaved connections', () => {
     synthetic = join(dir, 'synthetic.pcap');
     // Sessions overlap and finish out of start order (slow servers, stalls): rows and sections must come back in
     // report order all the same.
-    generateCapture(synthetic, { targetBytes: 3 << 20, seed: 11 });
+    generateCapture(synthetic, { targetBytes: 7 << 20, seed: 11 }); // ~9 500 frames: one sweep for finished connections
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('text, text --verbose, Markdown and HTML equal the in-memory renderings, byte for byte', async () => {
     const files = [synthetic, fixturePath('lab/incident-513-client.pcap')];
     const finished: number[] = [];
-    const { report } = await analyze(files, { onConnection: (c) => (finished.push(c.id), c) });
+    const { report, stats } = await analyze(files, { onConnection: (c) => (finished.push(c.id), c) });
     expect(finished.length).toBeGreaterThan(40);
+    expect(stats.peakOpenConnections).toBe(report.connections.length); // all still held when the one sweep came
+    // With closed connections kept only 1 ms for stray packets, the sweep lets them go: fewer are held at once.
+    const brief = await analyze(files, { tracker: { lingerNs: 1e6 }, onConnection: () => null });
+    expect(brief.stats.peakOpenConnections).toBeGreaterThan(1);
+    expect(brief.stats.peakOpenConnections).toBeLessThan(report.connections.length);
     // Connections finish in another order than the report's (by start time): spooled parts must be put back in order.
     expect(finished).not.toEqual(report.connections.map((c) => c.id));
     expect(report.connections.filter((c) => c.diagnosis !== 'none').length).toBeGreaterThan(2);

@@ -32,6 +32,12 @@ export interface AnalysisResult {
   report: ReportJson;
   /** Faults met while reading (each already describes file and offset). The report covers what was read before. */
   errors: CaptureError[];
+  /** How the run went, beside what it found (not part of the report). */
+  stats: {
+    /** Most connections held at once (open, or closed and lingering for stray packets), sampled every few thousand
+     * frames; memory follows it. With worker threads, the sum of each worker's peak. */
+    peakOpenConnections: number;
+  };
 }
 
 /** Reads the captures (one capture, possibly cut into several files), rebuilds every TCP connection and SMTP dialogue,
@@ -90,5 +96,6 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
       capture: { findings: correlateFlights(flightSummaries), otherTcpConnections: result.otherTcp, limits },
     },
     errors: result.errors,
+    stats: { peakOpenConnections: result.peakOpenConnections },
   };
 }

@@ -47,6 +47,9 @@ export interface RunResult {
   otherTcp: number;
   evicted: number;
   evictedWithData: number;
+  /** Most connections in the table at once (open, or closed and lingering), sampled at every sweep and at the end:
+   * what memory follows. */
+  peakOpenConnections: number;
 }
 
 /** Reads the captures (one capture, possibly cut into several files), rebuilds every TCP connection and SMTP dialogue,
@@ -61,6 +64,7 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
   let otherTcp = 0;
   let clock: Clock | null = null;
   let frames = 0;
+  let peakOpen = 0;
 
   const tracker = new ConnectionTracker(
     {
@@ -145,13 +149,17 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
   const errors = await readFrames(inputs, (frame) => {
     analyseFrame(frame);
     frames++;
-    if (frames % SWEEP_EVERY_FRAMES === 0) tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
+    if (frames % SWEEP_EVERY_FRAMES === 0) {
+      peakOpen = Math.max(peakOpen, tracker.openCount);
+      tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
+    }
     if (sink.frameDone) {
       bytesRead += capturedLength(frame) + 16;
       sink.frameDone(frames, bytesRead);
     }
   });
   fragments.finish();
+  peakOpen = Math.max(peakOpen, tracker.openCount);
   tracker.finishAll();
 
   return {
@@ -170,5 +178,6 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
     otherTcp,
     evicted: tracker.evicted,
     evictedWithData: tracker.evictedWithData,
+    peakOpenConnections: peakOpen,
   };
 }

@@ -96,5 +96,7 @@ function merge(parts: RunResult[]): RunResult {
     otherTcp: parts.reduce((n, p) => n + p.otherTcp, 0),
     evicted: parts.reduce((n, p) => n + p.evicted, 0),
     evictedWithData: parts.reduce((n, p) => n + p.evictedWithData, 0),
+    // Each worker's own peak, added: at most what was open at once over all of them.
+    peakOpenConnections: parts.reduce((n, p) => n + p.peakOpenConnections, 0),
   };
 }

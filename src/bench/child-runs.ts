@@ -21,6 +21,8 @@ export interface Measurement {
   diagnosed?: Record<string, number> | null;
   /** Worker threads the analysis used. */
   jobs?: number | null;
+  /** Most connections held at once (the analysis's stats): what its memory follows. */
+  peakOpen?: number | null;
 }
 
 const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));

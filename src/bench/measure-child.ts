@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   let connections: number | null = null;
   let diagnosed: Record<string, number> | null = null;
   let jobs: number | null = null;
+  let peakOpen: number | null = null;
   if (task === 'walk') packets = bareRecordWalk(file);
   else if (task === 'pcap-parser') packets = await pcapParserWalk(file);
   else if (task === 'reader') {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     const counts: Record<string, number> = {};
     let n = 0;
     jobs = jobsArg ? Number(jobsArg) : autoJobs([file]);
-    const { report, errors } = await analyze([file], {
+    const { report, errors, stats } = await analyze([file], {
       jobs,
       healthy: 'summary', // as the CLI's default text report asks
       onConnection: (c) => {
@@ -43,11 +44,12 @@ async function main(): Promise<void> {
     packets = report.inputs[0]!.packets;
     connections = n;
     diagnosed = counts;
+    peakOpen = stats.peakOpenConnections;
   } else throw new Error(`unknown task ${task}`);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(JSON.stringify({ task, ms, cpuMs, packets, connections, diagnosed, jobs, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(JSON.stringify({ task, ms, cpuMs, packets, connections, diagnosed, jobs, peakOpen, maxRssKB: process.resourceUsage().maxRSS }) + '\n');
 }
 
 main().catch((e: unknown) => {

@@ -68,6 +68,7 @@ function medianOf(runs: Measurement[]): Measurement {
     connections: runs[0]!.connections,
     diagnosed: runs[0]!.diagnosed,
     jobs: runs[0]!.jobs,
+    peakOpen: runs[0]!.peakOpen,
   };
 }
 
@@ -143,17 +144,19 @@ function printResult(r: SizeResult): void {
   console.log(`  analysis CPU time:     ${secs(r.analyze.cpuMs ?? NaN)} (${r.analyze.jobs ?? 1} thread(s); one thread: ${secs(r.analyzeOneThread.cpuMs ?? NaN)}) (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: other work skews wall times)`);
   const peak = r.analyze.maxRssKB / 1024;
   console.log(`  peak RSS:              ${peak.toFixed(0)} MB   (goal ≤ 150 MB)  ${peak <= 150 ? 'ok' : 'MISSED'}`);
+  const open = r.analyzeOneThread.peakOpen;
+  if (open) console.log(`  connections held at once: up to ${open} (open, or closed and lingering 5 s): memory follows them, not the file`);
   if (r.analyze.diagnosed) console.log(`  diagnoses: ${Object.entries(r.analyze.diagnosed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
 
 function printLinearity(results: SizeResult[]): void {
   console.log('\nLinearity (analysis, medians):');
-  console.log('size'.padEnd(8) + 'MB'.padStart(8) + 'time'.padStart(10) + 'MB/s'.padStart(8) + 'ns/byte'.padStart(9) + '×walk'.padStart(8) + 'RSS'.padStart(9));
+  console.log('size'.padEnd(8) + 'MB'.padStart(8) + 'time'.padStart(10) + 'MB/s'.padStart(8) + 'ns/byte'.padStart(9) + '×walk'.padStart(8) + 'RSS'.padStart(9) + 'held'.padStart(8));
   for (const r of results) {
     console.log(
       r.label.padEnd(8) + mb(r.bytes).toFixed(0).padStart(8) + secs(r.analyze.ms).padStart(10) +
         (mb(r.bytes) / (r.analyze.ms / 1000)).toFixed(0).padStart(8) + ((r.analyze.ms * 1e6) / r.bytes).toFixed(2).padStart(9) +
-        (r.analyze.ms / r.walk.ms).toFixed(2).padStart(8) + rss(r.analyze.maxRssKB).padStart(9),
+        (r.analyze.ms / r.walk.ms).toFixed(2).padStart(8) + rss(r.analyze.maxRssKB).padStart(9) + String(r.analyzeOneThread.peakOpen ?? '').padStart(8),
     );
   }
 }
@@ -186,6 +189,7 @@ function record(r: SizeResult, args: BenchArgs): void {
     analyzeCpuMs: Math.round(r.analyze.cpuMs ?? NaN),
     analyzeMBps: Math.round(mb(r.bytes) / (r.analyze.ms / 1000)),
     analyzeRssMB: Math.round(r.analyze.maxRssKB / 1024),
+    peakOpenConnections: r.analyzeOneThread.peakOpen ?? null,
     analyzeJobs: r.analyze.jobs ?? 1,
     cliWallMs: Math.round(r.cli.wallMs),
     cliRssMB: Math.round(r.cli.maxRssKB / 1024),
