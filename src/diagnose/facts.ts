@@ -23,6 +23,9 @@ export interface FlightFacts {
   answered: number;
   /** Stream offset up to which its commands were answered in time (before the client's next flight). */
   replyBoundary: number;
+  /** Every command of the flight was answered in time (before the client's next flight, if any): no rule that looks
+   * for unanswered or late replies can find one here. */
+  readonly allTimely: boolean;
   /** The first ACK covering the whole flight; looked up only for a flight that carried commands (the report shows no
    * other, no rule reads it), null otherwise. */
   readonly ack: AckAdvance | null;
@@ -114,7 +117,7 @@ function flightFacts(c: HalfStream, i: number, byFlight: (TimedCommand[] | undef
     else prefix = false;
   }
   if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
-  return new FlightTiming(flight, inFlight, answered, boundary, c);
+  return new FlightTiming(flight, inFlight, answered, boundary, prefix, c);
 }
 
 /** Counters for computeFacts, one per flight, all zero: one array for every connection (a typed array per
@@ -187,6 +190,7 @@ class FlightTiming implements FlightFacts {
     readonly commands: TimedCommand[],
     readonly answered: number,
     readonly replyBoundary: number,
+    readonly allTimely: boolean,
     private readonly half: HalfStream,
   ) {}
 
