@@ -99,7 +99,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
   }
   const middlebox = strongest(ctx.middleboxes);
   if (diagnosis === 'none') summary = healthySummary(ctx, outcome, middlebox);
-  for (const f of ctx.findings) f.confidence = round(f.confidence);
+  for (let i = 0; i < ctx.findings.length; i++) ctx.findings[i]!.confidence = round(ctx.findings[i]!.confidence);
   addFinding(ctx, { kind: 'vantage', severity: 'info', confidence: vantage === 'unknown' ? 0.3 : 0.7, message: `Capture point: ${vantage} (${vantageReason}).`, evidence: { vantage } });
   return { vantage, outcome, diagnosis, confidence: round(confidence), middlebox, summary, findings: ctx.findings };
 }
@@ -189,7 +189,7 @@ function healthySummary(ctx: RuleContext, outcome: string, middlebox: Middlebox 
   const s = ctx.facts.session;
   const txs = s.transactions;
   let delivered = 0;
-  for (const t of txs) if (t.outcome === 'delivered') delivered++;
+  for (let i = 0; i < txs.length; i++) if (txs[i]!.outcome === 'delivered') delivered++;
   const parts: string[] = [];
   if (outcome === 'encrypted') parts.push(s.tls?.implicit ? 'Implicit TLS from the first byte: the SMTP dialogue is encrypted and cannot be inspected.' : 'The dialogue switched to TLS (STARTTLS); what followed is encrypted.');
   else if (outcome === 'not-smtp') parts.push('This connection does not carry an SMTP dialogue.');
