@@ -15,7 +15,7 @@ import { findSlowReplies, type SlowReply } from './rules/slow-replies.js';
 import { detectSmtpInspection } from './rules/smtp-inspection.js';
 import { detectSplit, type SplitEvidence } from './rules/split-proxy.js';
 import { findStall, type Stall } from './rules/stall.js';
-import { describeStall, stallSentence } from './stall-words.js';
+import { describeStall } from './stall-words.js';
 import { SUSPICIOUS_BLOCK } from './thresholds.js';
 import type { Middlebox, Verdict } from './verdict.js';
 import { inferVantage } from './vantage.js';
@@ -46,9 +46,9 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
     summary = `Only one direction of this connection was captured (the ${loss.missingSide}'s packets are missing), so no verdict on replies or ACKs can be given; capture on the other side or without a direction filter.`;
   } else if (stall && loss) {
     // Precision first: with bytes missing from the capture, an apparent stall may be a reply the capture dropped.
-    describeStall(ctx, stall);
+    const what = describeStall(ctx, stall);
     diagnosis = 'capture-loss';
-    summary = `${stallSentence(ctx, stall)} But ${lossWords(loss)}, so the missing replies may simply not have been recorded: verdict withheld; capture again (closer to the endpoints, with -s 0).`;
+    summary = `${what} But ${lossWords(loss)}, so the missing replies may simply not have been recorded: verdict withheld; capture again (closer to the endpoints, with -s 0).`;
   } else if (stall) {
     ({ diagnosis, summary, confidence } = judgeStall(ctx, stall, split, slow));
   } else if (reset?.forged) {
@@ -105,8 +105,7 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
 }
 
 function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null, slow: SlowReply[]): { diagnosis: Diagnosis; summary: string; confidence: number } {
-  describeStall(ctx, stall);
-  const what = stallSentence(ctx, stall);
+  const what = describeStall(ctx, stall);
   if (ctx.vantage === 'server') {
     // Here the ACK is the server's own for sure; the bytes reached the server host.
     return { diagnosis: 'server-stall', summary: `${what} The capture was taken at the server, so its own stack acknowledged the bytes and its SMTP process never answered: look at the MTA (frozen process, callouts, load).`, confidence: 0.8 };
