@@ -41,7 +41,7 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     diagnosisConfidence: v.confidence,
     middlebox: v.middlebox,
     summary: v.summary,
-    banner: s.banner ? { code: s.banner.code, text: s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,
+    banner: s.banner ? { code: s.banner.code, text: s.banner.lines.length === 1 ? s.banner.lines[0]! : s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,
     commands: brief ? [] : commandsJson(f.commands, clock),
     flights: brief ? [] : flightsJson(f.flights, clock),
     transactions: brief ? [] : transactionsJson(s.transactions),

@@ -205,9 +205,10 @@ function healthySummary(ctx: RuleContext, outcome: string, middlebox: Middlebox 
 /** The codes of the recipients the server refused (4xx, 5xx), in order; null when none was (no list made then). */
 function refusedRecipientCodes(txs: Transaction[]): number[] | null {
   let codes: number[] | null = null;
-  for (const t of txs) {
-    for (const r of t.rcpts) {
-      const reply = r.command.reply;
+  for (let i = 0; i < txs.length; i++) {
+    const rcpts = txs[i]!.rcpts;
+    for (let k = 0; k < rcpts.length; k++) {
+      const reply = rcpts[k]!.command.reply;
       if (reply && reply.code >= 400) (codes ??= []).push(reply.code);
     }
   }
