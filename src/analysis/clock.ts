@@ -21,7 +21,9 @@ export class Clock {
   private readonly recentTexts: string[] = new Array<string>(RECENT_INSTANTS).fill('');
 
   iso(t: Instant): string {
-    const slot = Math.abs(t) % RECENT_INSTANTS | 0;
+    // The slot from the whole microseconds' low 32 bits: integer arithmetic (a remainder of the float itself is a
+    // library call), and any slot will do as long as the same instant always lands in the same one.
+    const slot = ((t * 1e-3) >>> 0) % RECENT_INSTANTS;
     if (this.recentKeys[slot] === t) return this.recentTexts[slot]!;
     const text = this.format(t);
     this.recentKeys[slot] = t;

@@ -41,7 +41,7 @@ export function buildConnectionJson(f: ConnectionFacts, v: Verdict, clock: Clock
     diagnosisConfidence: v.confidence,
     middlebox: v.middlebox,
     summary: v.summary,
-    banner: s.banner ? { code: s.banner.code, text: s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,
+    banner: s.banner ? { code: s.banner.code, text: s.banner.lines.length === 1 ? s.banner.lines[0]! : s.banner.lines.join('\n'), at: clock.iso(s.banner.at) } : null,
     commands: brief ? [] : commandsJson(f.commands, clock),
     flights: brief ? [] : flightsJson(f.flights, clock),
     transactions: brief ? [] : transactionsJson(s.transactions),
@@ -128,16 +128,20 @@ function closedBy(f: ConnectionFacts): string {
   const e = f.end;
   let at = Infinity;
   let by = 'open at end of capture';
-  const earlier = (t: number | null, what: string): void => {
-    if (t !== null && t < at) {
-      at = t;
-      by = what;
-    }
-  };
-  earlier(e.clientFinAt, 'client FIN');
-  earlier(e.serverFinAt, 'server FIN');
-  earlier(e.clientRstAt, 'client RST');
-  earlier(e.serverRstAt, 'server RST');
+  // Only a strictly earlier one replaces what was found: that is the tie order. (No closure: this runs per connection.)
+  if (e.clientFinAt !== null && e.clientFinAt < at) {
+    at = e.clientFinAt;
+    by = 'client FIN';
+  }
+  if (e.serverFinAt !== null && e.serverFinAt < at) {
+    at = e.serverFinAt;
+    by = 'server FIN';
+  }
+  if (e.clientRstAt !== null && e.clientRstAt < at) {
+    at = e.clientRstAt;
+    by = 'client RST';
+  }
+  if (e.serverRstAt !== null && e.serverRstAt < at) by = 'server RST';
   return by;
 }
 

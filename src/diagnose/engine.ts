@@ -15,7 +15,7 @@ import { findSlowReplies, type SlowReply } from './rules/slow-replies.js';
 import { detectSmtpInspection } from './rules/smtp-inspection.js';
 import { detectSplit, type SplitEvidence } from './rules/split-proxy.js';
 import { findStall, type Stall } from './rules/stall.js';
-import { describeStall, stallSentence } from './stall-words.js';
+import { describeStall } from './stall-words.js';
 import { SUSPICIOUS_BLOCK } from './thresholds.js';
 import type { Middlebox, Verdict } from './verdict.js';
 import { inferVantage } from './vantage.js';
@@ -46,9 +46,9 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
     summary = `Only one direction of this connection was captured (the ${loss.missingSide}'s packets are missing), so no verdict on replies or ACKs can be given; capture on the other side or without a direction filter.`;
   } else if (stall && loss) {
     // Precision first: with bytes missing from the capture, an apparent stall may be a reply the capture dropped.
-    describeStall(ctx, stall);
+    const what = describeStall(ctx, stall);
     diagnosis = 'capture-loss';
-    summary = `${stallSentence(ctx, stall)} But ${lossWords(loss)}, so the missing replies may simply not have been recorded: verdict withheld; capture again (closer to the endpoints, with -s 0).`;
+    summary = `${what} But ${lossWords(loss)}, so the missing replies may simply not have been recorded: verdict withheld; capture again (closer to the endpoints, with -s 0).`;
   } else if (stall) {
     ({ diagnosis, summary, confidence } = judgeStall(ctx, stall, split, slow));
   } else if (reset?.forged) {
@@ -99,14 +99,13 @@ export function diagnoseConnection(facts: ConnectionFacts, finishedBy: RuleConte
   }
   const middlebox = strongest(ctx.middleboxes);
   if (diagnosis === 'none') summary = healthySummary(ctx, outcome, middlebox);
-  for (const f of ctx.findings) f.confidence = round(f.confidence);
+  for (let i = 0; i < ctx.findings.length; i++) ctx.findings[i]!.confidence = round(ctx.findings[i]!.confidence);
   addFinding(ctx, { kind: 'vantage', severity: 'info', confidence: vantage === 'unknown' ? 0.3 : 0.7, message: `Capture point: ${vantage} (${vantageReason}).`, evidence: { vantage } });
   return { vantage, outcome, diagnosis, confidence: round(confidence), middlebox, summary, findings: ctx.findings };
 }
 
 function judgeStall(ctx: RuleContext, stall: Stall, split: SplitEvidence | null, slow: SlowReply[]): { diagnosis: Diagnosis; summary: string; confidence: number } {
-  describeStall(ctx, stall);
-  const what = stallSentence(ctx, stall);
+  const what = describeStall(ctx, stall);
   if (ctx.vantage === 'server') {
     // Here the ACK is the server's own for sure; the bytes reached the server host.
     return { diagnosis: 'server-stall', summary: `${what} The capture was taken at the server, so its own stack acknowledged the bytes and its SMTP process never answered: look at the MTA (frozen process, callouts, load).`, confidence: 0.8 };
@@ -189,7 +188,7 @@ function healthySummary(ctx: RuleContext, outcome: string, middlebox: Middlebox 
   const s = ctx.facts.session;
   const txs = s.transactions;
   let delivered = 0;
-  for (const t of txs) if (t.outcome === 'delivered') delivered++;
+  for (let i = 0; i < txs.length; i++) if (txs[i]!.outcome === 'delivered') delivered++;
   const parts: string[] = [];
   if (outcome === 'encrypted') parts.push(s.tls?.implicit ? 'Implicit TLS from the first byte: the SMTP dialogue is encrypted and cannot be inspected.' : 'The dialogue switched to TLS (STARTTLS); what followed is encrypted.');
   else if (outcome === 'not-smtp') parts.push('This connection does not carry an SMTP dialogue.');
@@ -206,9 +205,10 @@ function healthySummary(ctx: RuleContext, outcome: string, middlebox: Middlebox 
 /** The codes of the recipients the server refused (4xx, 5xx), in order; null when none was (no list made then). */
 function refusedRecipientCodes(txs: Transaction[]): number[] | null {
   let codes: number[] | null = null;
-  for (const t of txs) {
-    for (const r of t.rcpts) {
-      const reply = r.command.reply;
+  for (let i = 0; i < txs.length; i++) {
+    const rcpts = txs[i]!.rcpts;
+    for (let k = 0; k < rcpts.length; k++) {
+      const reply = rcpts[k]!.command.reply;
       if (reply && reply.code >= 400) (codes ??= []).push(reply.code);
     }
   }

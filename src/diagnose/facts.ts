@@ -23,6 +23,9 @@ export interface FlightFacts {
   answered: number;
   /** Stream offset up to which its commands were answered in time (before the client's next flight). */
   replyBoundary: number;
+  /** Every command of the flight was answered in time (before the client's next flight, if any): no rule that looks
+   * for unanswered or late replies can find one here. */
+  readonly allTimely: boolean;
   /** The first ACK covering the whole flight; looked up only for a flight that carried commands (the report shows no
    * other, no rule reads it), null otherwise. */
   readonly ack: AckAdvance | null;
@@ -59,11 +62,16 @@ export interface ConnectionEnd {
 
 export function computeFacts(connection: Connection, session: SmtpSession): ConnectionFacts {
   const c = connection.clientHalf;
+  const flightList = c.flights;
+  const nFlights = flightList.length;
   const sessionCommands = session.commands;
   // Lists of exactly their size: they live as long as the connection's report, and pushing into [] reserves 17 slots.
   const commands = listOfSize<TimedCommand>(sessionCommands.length);
-  // How many commands each flight carried, so that its group is made at its size.
-  const perFlight = flightCounters(c.flights.length);
+  // Whether every command lies in a flight and their flights never go back: then each flight's commands are one run
+  // of the list, copied out as it is (nearly always so; bytes sent out of order can break it).
+  let inOrder = true;
+  let lastFlight = 0;
+  let quit: Command | null = null;
   // Indexed loops here and in the rules: this runs once per connection, often before the optimiser has compiled it,
   // and an unoptimised for-of makes an iterator and a result object per step.
   for (let k = 0; k < sessionCommands.length; k++) {
@@ -72,16 +80,54 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
     const range = c.rangeIndexAt(command.offset);
     const sentAt = range >= 0 ? c.rangeFirstSentAt(range) : command.at;
     const last = c.rangeIndexAt(command.offset + command.length - 1);
-    const t = new CommandTiming(command, sentAt, last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt, range >= 0 ? c.rangeFlight(range) : -1, c);
-    commands[k] = t;
-    if (t.flight >= 0 && t.flight < c.flights.length) perFlight[t.flight]!++;
+    const flight = range >= 0 ? c.rangeFlight(range) : -1;
+    commands[k] = new CommandTiming(command, sentAt, last >= 0 ? Math.max(sentAt, c.rangeFirstSentAt(last)) : sentAt, flight, c);
+    if (flight < lastFlight || flight >= nFlights) inOrder = false;
+    else lastFlight = flight;
+    if (quit === null && command.verb === 'QUIT') quit = command;
   }
-  // Grouped once: a long dialogue has as many flights as commands, and filtering per flight would be quadratic.
-  // Flight i is c.flights[i], so the groups are an array by flight index.
-  const byFlight: (TimedCommand[] | undefined)[] = new Array(c.flights.length);
+  const flights: FlightFacts[] = new Array(nFlights);
+  if (inOrder) {
+    let k = 0;
+    for (let i = 0; i < nFlights; i++) {
+      const from = k;
+      while (k < commands.length && commands[k]!.flight === i) k++;
+      const group = flightList[i]!.index !== i ? commands.filter((t) => t.flight === flightList[i]!.index) : from === k ? NO_COMMANDS : run(commands, from, k);
+      flights[i] = flightFacts(c, flightList, i, group);
+    }
+  } else {
+    const byFlight = groupByFlight(commands, nFlights);
+    for (let i = 0; i < nFlights; i++) {
+      const index = flightList[i]!.index;
+      flights[i] = flightFacts(c, flightList, i, index === i ? (byFlight[i] ?? NO_COMMANDS) : commands.filter((t) => t.flight === index));
+    }
+  }
+  const s = connection.serverHalf;
+  const end: ConnectionEnd = { clientFinAt: c.finAt, serverFinAt: s.finAt, clientRstAt: c.rstAt, serverRstAt: s.rstAt, quit, lastAt: connection.lastAt };
+  return new FactsOfConnection(connection, session, connection.handshakeRtt(), commands, flights, end);
+}
+
+/** commands[from, to) as a list of its size: copied in a loop, which the optimiser inlines (a slice is a call into a
+ * builtin that handles every kind of array). */
+function run(commands: TimedCommand[], from: number, to: number): TimedCommand[] {
+  const out = listOfSize<TimedCommand>(to - from);
+  for (let k = from; k < to; k++) out[k - from] = commands[k]!;
+  return out;
+}
+
+/** The commands of each flight, as an array by flight index (undefined: none). Grouped once: a long dialogue has as
+ * many flights as commands, and filtering per flight would be quadratic. */
+function groupByFlight(commands: TimedCommand[], nFlights: number): (TimedCommand[] | undefined)[] {
+  // How many commands each flight carried, so that its group is made at its size.
+  const perFlight = flightCounters(nFlights);
+  for (let k = 0; k < commands.length; k++) {
+    const f = commands[k]!.flight;
+    if (f >= 0 && f < nFlights) perFlight[f]!++;
+  }
+  const byFlight: (TimedCommand[] | undefined)[] = new Array(nFlights);
   for (let k = 0; k < commands.length; k++) {
     const t = commands[k]!;
-    if (t.flight < 0 || t.flight >= c.flights.length) continue;
+    if (t.flight < 0 || t.flight >= nFlights) continue;
     let group = byFlight[t.flight];
     if (!group) {
       group = byFlight[t.flight] = listOfSize<TimedCommand>(perFlight[t.flight]!);
@@ -89,19 +135,12 @@ export function computeFacts(connection: Connection, session: SmtpSession): Conn
     }
     group[perFlight[t.flight]!++] = t;
   }
-  const flights: FlightFacts[] = new Array(c.flights.length);
-  for (let i = 0; i < c.flights.length; i++) flights[i] = flightFacts(c, i, byFlight, commands);
-  const s = connection.serverHalf;
-  let quit: Command | null = null;
-  for (let k = 0; k < sessionCommands.length && !quit; k++) if (sessionCommands[k]!.verb === 'QUIT') quit = sessionCommands[k]!;
-  const end: ConnectionEnd = { clientFinAt: c.finAt, serverFinAt: s.finAt, clientRstAt: c.rstAt, serverRstAt: s.rstAt, quit, lastAt: connection.lastAt };
-  return new FactsOfConnection(connection, session, connection.handshakeRtt(), commands, flights, end);
+  return byFlight;
 }
 
-function flightFacts(c: HalfStream, i: number, byFlight: (TimedCommand[] | undefined)[], commands: TimedCommand[]): FlightFacts {
-  const flight = c.flights[i]!;
-  const next = c.flights[i + 1];
-  const inFlight = flight.index === i ? (byFlight[i] ?? NO_COMMANDS) : commands.filter((t) => t.flight === flight.index);
+function flightFacts(c: HalfStream, flightList: Flight[], i: number, inFlight: TimedCommand[]): FlightFacts {
+  const flight = flightList[i]!;
+  const next = flightList[i + 1];
   let boundary = flight.start;
   let answered = 0;
   let prefix = true;
@@ -114,7 +153,7 @@ function flightFacts(c: HalfStream, i: number, byFlight: (TimedCommand[] | undef
     else prefix = false;
   }
   if (inFlight.length === 0 || answered === inFlight.length) boundary = prefix ? flight.end : boundary;
-  return new FlightTiming(flight, inFlight, answered, boundary, c);
+  return new FlightTiming(flight, inFlight, answered, boundary, prefix, c);
 }
 
 /** Counters for computeFacts, one per flight, all zero: one array for every connection (a typed array per
@@ -187,6 +226,7 @@ class FlightTiming implements FlightFacts {
     readonly commands: TimedCommand[],
     readonly answered: number,
     readonly replyBoundary: number,
+    readonly allTimely: boolean,
     private readonly half: HalfStream,
   ) {}
 

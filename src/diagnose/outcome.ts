@@ -10,7 +10,7 @@ export function connectionOutcome(ctx: RuleContext): Outcome {
   if (c0.serverHalf.packetCount === 0 && c0.clientHalf.dataPackets > 0) return 'incomplete'; // the server side was not captured
   if (!s.looksLikeSmtp()) return 'not-smtp';
   const txs = s.transactions;
-  if (txs.some((t) => t.outcome === 'delivered')) return 'delivered';
+  for (let i = 0; i < txs.length; i++) if (txs[i]!.outcome === 'delivered') return 'delivered';
   const last = txs[txs.length - 1];
   const c = ctx.facts.connection;
   // Open only if nobody closed: a client FIN after giving up ends the dialogue even if the server never closed.

@@ -24,14 +24,16 @@ export function stallSentence(ctx: RuleContext, s: Stall): string {
   return `${capital(sent)} ${acked}, ${replies}; ${waited}.`;
 }
 
-/** The stall's evidence as a finding a sceptical reader can check command by command. */
-export function describeStall(ctx: RuleContext, s: Stall): void {
+/** The stall's evidence as a finding a sceptical reader can check command by command. Returns the stall's sentence
+ * (stallSentence), made once for the finding and the summary. */
+export function describeStall(ctx: RuleContext, s: Stall): string {
   const rfcShort = s.gaveUpAt !== null && s.waited < s.timer.ns;
+  const sentence = stallSentence(ctx, s);
   addFinding(ctx, {
     kind: 'acked-not-answered',
     severity: 'error',
     confidence: 0.9,
-    message: `${stallSentence(ctx, s)}${rfcShort ? ` (RFC 5321 §4.5.3.2 lets the server take ${s.timer.name}.)` : ''}`,
+    message: `${sentence}${rfcShort ? ` (RFC 5321 §4.5.3.2 lets the server take ${s.timer.name}.)` : ''}`,
     evidence: {
       flightBytes: s.end - s.start,
       flightOffset: s.start,
@@ -45,6 +47,7 @@ export function describeStall(ctx: RuleContext, s: Stall): void {
       rfc5321Timer: s.timer.name,
     },
   });
+  return sentence;
 }
 
 function capital(s: string): string {

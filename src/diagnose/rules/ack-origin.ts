@@ -1,5 +1,6 @@
 import { humanDuration } from '../../analysis/clock.js';
 import type { PacketFact } from '../../tcp/facts.js';
+import { KIND_DATA, KIND_SYN_ACK, type PacketLog } from '../../tcp/packet-log.js';
 import { addFinding, type RuleContext } from '../context.js';
 import { compareSender, ttlClass } from '../fingerprint.js';
 import { ACK_FASTER_THAN_RTT_FRACTION, MIN_RTT_FOR_TIMING_NS } from '../thresholds.js';
@@ -11,7 +12,7 @@ import type { Stall } from './stall.js';
 export function judgeAckOrigin(ctx: RuleContext, stall: Stall): { mismatches: string[]; matches: string[] } {
   const ack = stall.ack!.packet;
   const server = ctx.facts.connection.serverHalf.packets;
-  const reference = server.filter((p) => p !== ack && (p.kind === 'data' || p.kind === 'syn-ack'));
+  const reference = replyPackets(server, ack);
   const mismatches: string[] = [];
   const matches: string[] = [];
   if (reference.length < 3) {
@@ -52,6 +53,19 @@ export function judgeAckOrigin(ctx: RuleContext, stall: Stall): { mismatches: st
     evidence: ackEvidence(ack, stall),
   });
   return { mismatches, matches };
+}
+
+/** The server's data and SYN/ACK packets other than `ack`, in order: kinds read from the log's columns, so that only
+ * these become PacketFacts (the log hands out the same object for a packet every time, so `ack` is recognised). */
+function replyPackets(server: PacketLog, ack: PacketFact): PacketFact[] {
+  const out: PacketFact[] = [];
+  for (let i = 0; i < server.length; i++) {
+    const kind = server.kindOf(i);
+    if (kind !== KIND_DATA && kind !== KIND_SYN_ACK) continue;
+    const p = server.get(i);
+    if (p !== ack) out.push(p);
+  }
+  return out;
 }
 
 function ackEvidence(ack: PacketFact, stall: Stall): Record<string, unknown> {

@@ -10,12 +10,17 @@ export interface ResetVerdict {
   midDialogue: boolean;
 }
 
+const SIDES = ['server', 'client'] as const;
+
 /** Was an RST sent by the peer, or injected by something on the path [anchors §4.1 Weaver et al.; §4.6 H6/H7]? An RST
  * whose TTL or IP ID is out of line with the side's other packets, or after which that side still sends, has a second
  * sender. Judged on the first RST of each side. */
 export function judgeResets(ctx: RuleContext): ResetVerdict | null {
   const c = ctx.facts.connection;
-  for (const side of ['server', 'client'] as const) {
+  // A side's RST packets are in its log only once it has an rstAt (the stream notes every RST it is sent): with none
+  // on either side (nearly every connection) there is nothing to judge, and no packet log to scan.
+  if (c.clientHalf.rstAt === null && c.serverHalf.rstAt === null) return null;
+  for (const side of SIDES) {
     const half = side === 'server' ? c.serverHalf : c.clientHalf;
     const rstIndex = half.packets.firstOfKind(KIND_RST);
     if (rstIndex < 0) continue;

@@ -25,7 +25,8 @@ export function detectSplit(ctx: RuleContext): SplitEvidence | null {
   // Counted and measured in one pass, no list: this runs for nearly every connection.
   let quickReplies = 0;
   let smtpFloor = Infinity;
-  for (const t of f.commands) {
+  for (let i = 0; i < f.commands.length; i++) {
+    const t = f.commands[i]!;
     const r = t.command.reply;
     if (!r || !(r.at > t.sentAt) || !QUICK_VERBS.has(t.command.verb)) continue;
     quickReplies++;
