@@ -102,7 +102,10 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
         if (hits.length) sink.limits(c.id, opened, true, hits);
         const facts = computeFacts(c, session);
         const verdict = diagnoseConnection(facts, why, clock);
-        verdict.findings.push(...retransmissionMismatchFindings(c), ...limitFindings(hits));
+        // Nearly always both are the shared empty list: a spread would still make its iterators.
+        const mismatches = retransmissionMismatchFindings(c);
+        if (mismatches.length) verdict.findings.push(...mismatches);
+        if (hits.length) verdict.findings.push(...limitFindings(hits));
         // A clean connection in a human report is one table row: rendered brief, its flights summarised from the facts.
         const brief = o.healthy === 'summary' && verdict.diagnosis === 'none';
         sink.connection(buildConnectionJson(facts, verdict, clock!, brief), opened, flightSummaryOfFacts(facts));
