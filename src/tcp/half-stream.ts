@@ -1,4 +1,5 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
+import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
 import { giveBlock, growBlock, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
@@ -6,10 +7,11 @@ import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
 
 /** Receives one side's bytes in stream order. Called in this order: data/gap any number of times, in increasing
- * offset order without overlap, then nothing after the connection is finished. The sink owns nothing it is given:
+ * offset order without overlap, then nothing after the connection is finished. The bytes delivered are
+ * bytes[start..end) (usually the frame's own buffer: no view is made per packet); the sink owns nothing it is given:
  * `bytes` is only valid during the call. */
 export interface StreamSink {
-  data(bytes: Buffer, offset: number, at: Instant): void;
+  data(bytes: Buffer, start: number, end: number, offset: number, at: Instant): void;
   gap(offset: number, length: number, reason: GapReason): void;
 }
 
@@ -39,6 +41,7 @@ const FLIGHT_IDLE_NS = 1_000_000_000;
 
 interface Pending {
   offset: number;
+  /** A copy of the captured bytes (all of it is the segment's). */
   bytes: Buffer;
   wireLength: number;
   at: Instant;
@@ -183,7 +186,9 @@ export class HalfStream {
       }
       this.dataPackets++;
       this.noteRanges(offset, offset + length, at, p.frame);
-      this.accept(offset, p.payload, length, at);
+      // The payload as a range of the frame's buffer when the decoder made the packet: no view per data packet.
+      if (p instanceof DecodedPacket) this.accept(offset, p.bytes, p.payloadStart, p.payloadEnd, length, at);
+      else this.accept(offset, p.payload, 0, p.payload.length, length, at);
     }
     if (p.flags & FIN) {
       const fin = offset + length;
@@ -456,10 +461,11 @@ export class HalfStream {
     }
   }
 
-  private accept(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
+  /** A data segment at `offset`: its captured bytes are payload[ps..pe), `wireLength` bytes were on the wire. */
+  private accept(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
     const end = offset + wireLength;
     if (end <= this.next) {
-      this.compareWithFirstCopy(payload, offset, at); // all of it delivered already
+      this.compareWithFirstCopy(payload, ps, pe, offset, at); // all of it delivered already
       return;
     }
     if (offset > this.next) {
@@ -467,22 +473,22 @@ export class HalfStream {
         // The peer acknowledged the hole before these bytes arrived: the capture missed it.
         this.skipTo(offset, 'not-captured', true);
       } else {
-        this.buffer(offset, payload, wireLength, at);
+        this.buffer(offset, payload, ps, pe, wireLength, at);
         return;
       }
     }
-    this.deliver(offset, payload, wireLength, at);
+    this.deliver(offset, payload, ps, pe, wireLength, at);
     this.drain();
   }
 
-  private deliver(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
+  private deliver(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
     const skip = this.next - offset; // bytes at the front already delivered
-    const captured = payload.length;
-    if (skip > 0) this.compareWithFirstCopy(payload.subarray(0, Math.min(skip, captured)), offset, at);
+    const captured = pe - ps;
+    if (skip > 0) this.compareWithFirstCopy(payload, ps, ps + Math.min(skip, captured), offset, at);
     if (skip < captured) {
-      const fresh = skip > 0 ? payload.subarray(skip) : payload; // one view at most: views cost an allocation each
-      this.recent.remember(fresh, this.next);
-      this.sink.data(fresh, this.next, at);
+      const from = skip > 0 ? ps + skip : ps;
+      this.recent.remember(payload, from, pe, this.next);
+      this.sink.data(payload, from, pe, this.next, at);
     }
     const deliveredTo = offset + Math.max(captured, skip);
     this.next = Math.max(this.next, deliveredTo);
@@ -490,8 +496,9 @@ export class HalfStream {
     if (end > this.next) this.skipTo(end, 'snaplen', this.ackedTo >= end);
   }
 
-  private buffer(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
-    if (this.pendingBytes + payload.length + PENDING_ENTRY_COST > this.limits.maxBufferedBytes) {
+  private buffer(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
+    const captured = pe - ps;
+    if (this.pendingBytes + captured + PENDING_ENTRY_COST > this.limits.maxBufferedBytes) {
       // Give up on the hole rather than grow without bound; the report says so.
       this.bufferLimitHits++;
       const first = this.pending.length ? Math.min(this.pending[0]!.offset, offset) : offset;
@@ -499,7 +506,7 @@ export class HalfStream {
       this.drain();
       if (offset >= this.next) {
         if (offset > this.next) this.skipTo(offset, 'buffer-limit', this.ackedTo >= offset);
-        this.deliver(offset, payload, wireLength, at);
+        this.deliver(offset, payload, ps, pe, wireLength, at);
         this.drain();
       }
       return;
@@ -513,21 +520,23 @@ export class HalfStream {
       else lo = mid + 1;
     }
     if (this.pending === NO_PENDING) this.pending = [];
-    this.pending.splice(lo, 0, { offset, bytes: Buffer.from(payload), wireLength, at });
-    this.pendingBytes += payload.length + PENDING_ENTRY_COST;
+    const copy = Buffer.allocUnsafe(captured);
+    payload.copy(copy, 0, ps, pe);
+    this.pending.splice(lo, 0, { offset, bytes: copy, wireLength, at });
+    this.pendingBytes += captured + PENDING_ENTRY_COST;
   }
 
   private drain(): void {
     while (this.pending.length && this.pending[0]!.offset <= this.next) {
       const p = this.pending.shift()!;
       this.pendingBytes -= p.bytes.length + PENDING_ENTRY_COST;
-      if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, p.wireLength, p.at);
+      if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, 0, p.bytes.length, p.wireLength, p.at);
     }
   }
 
   /** A retransmission of bytes already delivered: the first copy stands; a different second copy is counted. */
-  private compareWithFirstCopy(bytes: Buffer, offset: number, at: Instant): void {
-    const differs = this.recent.firstDifference(bytes, offset);
+  private compareWithFirstCopy(bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
+    const differs = this.recent.firstDifference(bytes, start, end, offset);
     if (differs === null) return;
     this.inconsistentRetransmissions++;
     this.firstInconsistency ??= { offset: differs, at };
