@@ -3,13 +3,19 @@
  * copy is the one kept (as Wireshark and Zeek do). Allocated on first use, so connections without data cost nothing,
  * and small at first: it doubles only as the bytes to remember grow, so a direction that sends a few hundred bytes in
  * all (an SMTP server's replies) never holds a full-capacity ring. */
+import type { RowsHint } from './size-hint.js';
+
 export class RecentBytes {
   private ring: Buffer | null = null;
   /** Bytes at stream offsets in [floor, end) are known (at most `capacity` of them), at ring[offset % ring.length]. */
   private floor = 0;
   private end = 0;
 
-  constructor(private readonly capacity: number) {}
+  /** `hint`, if given, sizes the first ring (in bytes) and learns from the size reached. */
+  constructor(
+    private readonly capacity: number,
+    private readonly hint: RowsHint | null = null,
+  ) {}
 
   /** Bytes bytes[start..end) delivered at stream offset `offset` (offsets only grow; a jump forward is a gap whose
    * bytes are unknown). */
@@ -26,14 +32,20 @@ export class RecentBytes {
     for (let i = Math.max(0, length - size); i < length; ) {
       const at = (offset + i) % size;
       const n = Math.min(length - i, size - at);
-      bytes.copy(ring, at, start + i, start + i + n); // a native copy: no view of the source
+      // A plain Uint8Array view of the part: cheaper than Buffer#copy, which makes its own view after argument checks.
+      ring.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start + i, n), at);
       i += n;
     }
   }
 
   /** The stream is finished: its ring goes back to the pool for the next connection (no allocation, no zeroing). */
   release(): void {
-    if (this.ring) giveRing(this.ring);
+    if (this.ring) {
+      // The bytes this stream needed (a ring's size is a power of two of at least MIN_RING_BYTES: learning that would
+      // never let the mean fall back to the minimum).
+      this.hint?.learn(Math.min(this.capacity, this.end));
+      giveRing(this.ring);
+    }
     this.ring = null;
     this.floor = this.end = 0;
   }
@@ -54,7 +66,7 @@ export class RecentBytes {
   /** Replaces the ring by one of at least `need` bytes (never above capacity), carrying over the bytes still
    * remembered from stream offset `keepFrom` on. */
   private grow(need: number, keepFrom: number): Buffer {
-    let size = Math.min(this.capacity, MIN_RING_BYTES);
+    let size = Math.min(this.capacity, Math.max(MIN_RING_BYTES, this.hint?.rows ?? 0));
     while (size < need) size = Math.min(this.capacity, size * 2);
     const ring = takeRing(size);
     const old = this.ring;
