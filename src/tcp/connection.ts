@@ -1,6 +1,5 @@
 import type { Instant } from './facts.js';
 import { HalfStream, type ReassemblyLimits, type StreamSink } from './half-stream.js';
-import { CLIENT_SIDE_HINTS, SERVER_SIDE_HINTS } from './size-hint.js';
 
 export interface Endpoint {
   ip: string;
@@ -58,11 +57,11 @@ export class Connection {
   }
 
   get clientHalf(): HalfStream {
-    return (this.client_ ??= new HalfStream(this.listener.client, this.limits, CLIENT_SIDE_HINTS));
+    return (this.client_ ??= new HalfStream(this.listener.client, this.limits));
   }
 
   get serverHalf(): HalfStream {
-    return (this.server_ ??= new HalfStream(this.listener.server, this.limits, SERVER_SIDE_HINTS));
+    return (this.server_ ??= new HalfStream(this.listener.server, this.limits));
   }
 
   /** The client's half if it was made (a half that was never made has sent nothing and learned nothing). */

@@ -5,7 +5,6 @@ import { giveBlock, growBlock, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
 import { seqAdd, seqDiff } from './seq.js';
-import type { StreamSizeHints } from './size-hint.js';
 
 /** Receives one side's bytes in stream order. Called in this order: data/gap any number of times, in increasing
  * offset order without overlap, then nothing after the connection is finished. The bytes delivered are
@@ -106,11 +105,9 @@ export class HalfStream {
   constructor(
     private readonly sink: StreamSink,
     private readonly limits: ReassemblyLimits,
-    /** Learned starting sizes of the columns (see size-hint.ts); null: fixed small ones. */
-    private readonly hints: StreamSizeHints | null = null,
   ) {
-    this.recent = new RecentBytes(limits.retransmitCompareBytes ?? 4096, hints?.ringBytes ?? null);
-    this.packets = new PacketLog(limits.maxPacketFacts, hints?.packets ?? null);
+    this.recent = new RecentBytes(limits.retransmitCompareBytes ?? 4096);
+    this.packets = new PacketLog(limits.maxPacketFacts);
   }
 
   /** The flights, in order (made on first read after a change; the stream keeps them in columns). */
@@ -217,7 +214,7 @@ export class HalfStream {
       this.ackedTo = offset;
       const i = this.ackCount;
       if (i === this.ackOffsets.length) {
-        const cap = Math.max(this.hints?.acks.rows ?? 16, i * 2);
+        const cap = Math.max(16, i * 2);
         const block = takeBlock(cap * 12); // both columns in one pooled block, outside the JS heap
         const o = new Float64Array(block.buffer, block.byteOffset, cap);
         o.set(this.ackOffsets);
@@ -320,12 +317,6 @@ export class HalfStream {
   /** The connection is finished and diagnosed: the columns go back to the pool. Ranges, ACK advances and packet facts
    * read after this are gone (PacketFacts and records already handed out stay valid). */
   release(): void {
-    const h = this.hints;
-    if (h) {
-      h.ranges.learn(this.rangeCount);
-      h.flights.learn(this.flightCount);
-      h.acks.learn(this.ackCount);
-    }
     this.packets.release();
     if (this.rangeCount) giveBlock(this.r);
     this.r = NO_NUMBERS;
@@ -383,7 +374,7 @@ export class HalfStream {
 
   private addFlight(start: number, at: Instant): void {
     const n = this.flightCount;
-    if ((n + 1) * FL > this.fl.length) this.fl = growBlock(this.fl, n, FL, this.hints?.flights.rows ?? 8);
+    if ((n + 1) * FL > this.fl.length) this.fl = growBlock(this.fl, n, FL, 8);
     const f = this.fl;
     const b = n * FL;
     f[b] = start;
@@ -444,7 +435,7 @@ export class HalfStream {
   /** Inserts a range before range `i` (at the end when i = rangeCount). */
   private addRange(i: number, start: number, end: number, at: Instant, frame: number, flight: number): void {
     const n = this.rangeCount;
-    if ((n + 1) * R > this.r.length) this.r = growBlock(this.r, n, R, this.hints?.ranges.rows ?? 16);
+    if ((n + 1) * R > this.r.length) this.r = growBlock(this.r, n, R, 16);
     const r = this.r;
     if (i < n) r.copyWithin((i + 1) * R, i * R, n * R);
     const b = i * R;

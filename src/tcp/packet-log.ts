@@ -1,6 +1,5 @@
 import { giveBlock, takeBlock } from './column-pool.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
-import type { RowsHint } from './size-hint.js';
 
 /** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
 export const KIND_SYN = 0;
@@ -57,11 +56,7 @@ export class PacketLog {
   private made: Map<number, PacketFact> | null = null;
   private texts: Map<number, string> | null = null;
 
-  /** `hint`, if given, sizes the first block and learns from the final length. */
-  constructor(
-    readonly limit: number,
-    private readonly hint: RowsHint | null = null,
-  ) {}
+  constructor(readonly limit: number) {}
 
   /** Stores one packet; returns its index, or -1 when the log is full. */
   add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, tsVal: number | null, layout: number, length: number): number {
@@ -215,7 +210,6 @@ export class PacketLog {
 
   /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
   release(): void {
-    this.hint?.learn(this.length);
     if (this.f.length) giveBlock(this.block);
     this.block = EMPTY_F;
     this.f = EMPTY_F;
@@ -225,7 +219,7 @@ export class PacketLog {
 
   private grow(): void {
     // Doubling, with both columns in one pooled buffer outside the JS heap: the garbage collector never copies them.
-    const cap = Math.min(this.limit, Math.max(this.hint?.rows ?? 16, this.length * 2));
+    const cap = Math.min(this.limit, Math.max(16, this.length * 2));
     const block = takeBlock(cap * (F * 8 + I * 4));
     const f = new Float64Array(block.buffer, block.byteOffset, cap * F);
     f.set(this.f); // full: grow runs only when every slot is used (a view would cost an object)

@@ -3,19 +3,13 @@
  * copy is the one kept (as Wireshark and Zeek do). Allocated on first use, so connections without data cost nothing,
  * and small at first: it doubles only as the bytes to remember grow, so a direction that sends a few hundred bytes in
  * all (an SMTP server's replies) never holds a full-capacity ring. */
-import type { RowsHint } from './size-hint.js';
-
 export class RecentBytes {
   private ring: Buffer | null = null;
   /** Bytes at stream offsets in [floor, end) are known (at most `capacity` of them), at ring[offset % ring.length]. */
   private floor = 0;
   private end = 0;
 
-  /** `hint`, if given, sizes the first ring (in bytes) and learns from the size reached. */
-  constructor(
-    private readonly capacity: number,
-    private readonly hint: RowsHint | null = null,
-  ) {}
+  constructor(private readonly capacity: number) {}
 
   /** Bytes bytes[start..end) delivered at stream offset `offset` (offsets only grow; a jump forward is a gap whose
    * bytes are unknown). */
@@ -40,12 +34,7 @@ export class RecentBytes {
 
   /** The stream is finished: its ring goes back to the pool for the next connection (no allocation, no zeroing). */
   release(): void {
-    if (this.ring) {
-      // The bytes this stream needed (a ring's size is a power of two of at least MIN_RING_BYTES: learning that would
-      // never let the mean fall back to the minimum).
-      this.hint?.learn(Math.min(this.capacity, this.end));
-      giveRing(this.ring);
-    }
+    if (this.ring) giveRing(this.ring);
     this.ring = null;
     this.floor = this.end = 0;
   }
@@ -66,7 +55,7 @@ export class RecentBytes {
   /** Replaces the ring by one of at least `need` bytes (never above capacity), carrying over the bytes still
    * remembered from stream offset `keepFrom` on. */
   private grow(need: number, keepFrom: number): Buffer {
-    let size = Math.min(this.capacity, Math.max(MIN_RING_BYTES, this.hint?.rows ?? 0));
+    let size = Math.min(this.capacity, MIN_RING_BYTES);
     while (size < need) size = Math.min(this.capacity, size * 2);
     const ring = takeRing(size);
     const old = this.ring;
