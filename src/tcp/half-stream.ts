@@ -234,6 +234,9 @@ export class HalfStream {
         (this.ackFacts ??= new Map()).set(i, fact!);
       }
       this.ackCount = i + 1;
+      // Everything this side sent, its FIN included, is acknowledged: a working sender sends none of it again, so the
+      // copy kept to compare retransmissions can go now, not when the connection has lingered its seconds for stragglers.
+      if (this.finOffset !== null && offset > this.finOffset) this.recent.release();
       const data = this.finOffset !== null && offset > this.finOffset ? this.finOffset : offset;
       if (data > this.next && this.pending.length && this.pending[0]!.offset <= data) {
         // The receiver has bytes we never saw, and we hold later ones: the hole was lost by the capture.
@@ -330,6 +333,11 @@ export class HalfStream {
     if (this.flightCount) giveBlock(this.fl);
     this.fl = NO_NUMBERS;
     this.flightCount = 0;
+  }
+
+  /** Bytes held to compare retransmissions with (0 once released). */
+  get retransmitCopyBytes(): number {
+    return this.recent.heldBytes;
   }
 
   /** Flush what is still buffered: holes before it become gaps. Called once when the connection ends. */

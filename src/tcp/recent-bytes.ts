@@ -32,7 +32,13 @@ export class RecentBytes {
     }
   }
 
-  /** The stream is finished: its ring goes back to the pool for the next connection (no allocation, no zeroing). */
+  /** Size of the ring held (0 before the first bytes and after release). */
+  get heldBytes(): number {
+    return this.ring === null ? 0 : this.ring.length;
+  }
+
+  /** No more comparisons are needed (the stream is finished, or all it sent is acknowledged): the ring goes back to the
+   * pool for the next connection (no allocation, no zeroing). Bytes remembered later start a new ring. */
   release(): void {
     if (this.ring) giveRing(this.ring);
     this.ring = null;
