@@ -41,9 +41,18 @@ export function layoutId(layout: string): number {
 
 // Column layout: numbers in one Float64Array and small integers in one Int32Array, a fixed stride each. No object per
 // packet: a connection's packets are held for its whole life, and objects that live that long are what made the
-// garbage collector cost a quarter of the run.
-const F = 6; // at, frame, tsVal (NaN = null), offset, length, ackOffset (NaN = null)
-const I = 7; // input, kind, ttl, ipId (-1 = null), window, dontFragment, layout (-1 = per-log text)
+// garbage collector cost a quarter of the run. The header fields of a byte or two share words (52 bytes a packet,
+// where a word each took 76): the columns are most of what an open connection holds.
+const F = 4; // at, frame, offset, ackOffset (NaN = null)
+const I = 5; // input, packed small fields (below), ipId | window << 16, tsVal (its 32 bits), length
+// The packed word: kind (3 bits), dontFragment, tsVal present, ipId present, ttl (8 bits from bit 8), layout + 1 (13
+// bits from bit 16: ids stay below MAX_LAYOUTS; 0 = the per-log text).
+const KIND_MASK = 7;
+const DF_BIT = 1 << 3;
+const TS_BIT = 1 << 4;
+const IPID_BIT = 1 << 5;
+const TTL_SHIFT = 8;
+const LAYOUT_SHIFT = 16;
 
 /** The packet facts one side sent, in arrival order, stored in columns; `get(i)` gives the PacketFact (made once and
  * kept, so the same packet is always the same object). At most `limit` packets are kept; later ones are not stored. */
@@ -69,17 +78,13 @@ export class PacketLog {
     const ni = i * I;
     f[fi] = at;
     f[fi + 1] = frame;
-    f[fi + 2] = tsVal === null ? NaN : tsVal;
-    f[fi + 3] = 0;
-    f[fi + 4] = length;
-    f[fi + 5] = NaN;
+    f[fi + 2] = 0;
+    f[fi + 3] = NaN;
     n[ni] = input;
-    n[ni + 1] = kind;
-    n[ni + 2] = ttl;
-    n[ni + 3] = ipId === null ? -1 : ipId;
-    n[ni + 4] = window;
-    n[ni + 5] = dontFragment ? 1 : 0;
-    n[ni + 6] = layout;
+    n[ni + 1] = kind | (dontFragment ? DF_BIT : 0) | (tsVal === null ? 0 : TS_BIT) | (ipId === null ? 0 : IPID_BIT) | ((ttl & 0xff) << TTL_SHIFT) | ((layout + 1) << LAYOUT_SHIFT);
+    n[ni + 2] = (ipId === null ? 0 : ipId & 0xffff) | ((window & 0xffff) << 16);
+    n[ni + 3] = tsVal === null ? 0 : tsVal | 0;
+    n[ni + 4] = length;
     this.length = i + 1;
     return i;
   }
@@ -90,11 +95,11 @@ export class PacketLog {
   }
 
   setOffset(i: number, offset: number): void {
-    this.f[i * F + 3] = offset;
+    this.f[i * F + 2] = offset;
   }
 
   setAckOffset(i: number, offset: number | null): void {
-    this.f[i * F + 5] = offset === null ? NaN : offset;
+    this.f[i * F + 3] = offset === null ? NaN : offset;
   }
 
   atOf(i: number): Instant {
@@ -102,11 +107,11 @@ export class PacketLog {
   }
 
   kindOf(i: number): number {
-    return this.n[i * I + 1]!;
+    return this.n[i * I + 1]! & KIND_MASK;
   }
 
   ttlOf(i: number): number {
-    return this.n[i * I + 2]!;
+    return (this.n[i * I + 1]! >> TTL_SHIFT) & 0xff;
   }
 
   /** Packet `i` as a PacketFact (the same object on every call). */
@@ -118,23 +123,23 @@ export class PacketLog {
     const n = this.n;
     const fi = i * F;
     const ni = i * I;
-    const tsVal = f[fi + 2]!;
-    const ackOffset = f[fi + 5]!;
-    const ipId = n[ni + 3]!;
-    const layout = n[ni + 6]!;
+    const ackOffset = f[fi + 3]!;
+    const packed = n[ni + 1]!;
+    const ids = n[ni + 2]!;
+    const layout = (packed >>> LAYOUT_SHIFT) - 1;
     const p: PacketFact = {
       at: f[fi]!,
       frame: f[fi + 1]!,
       input: n[ni]!,
-      kind: KINDS[n[ni + 1]!]!,
-      ttl: n[ni + 2]!,
-      ipId: ipId < 0 ? null : ipId,
-      dontFragment: n[ni + 5] === 1,
-      window: n[ni + 4]!,
-      tsVal: Number.isNaN(tsVal) ? null : tsVal,
+      kind: KINDS[packed & KIND_MASK]!,
+      ttl: (packed >> TTL_SHIFT) & 0xff,
+      ipId: packed & IPID_BIT ? ids & 0xffff : null,
+      dontFragment: (packed & DF_BIT) !== 0,
+      window: ids >>> 16,
+      tsVal: packed & TS_BIT ? n[ni + 3]! >>> 0 : null,
       optionLayout: layout < 0 ? (this.texts?.get(i) ?? '') : LAYOUT_NAMES[layout]!,
-      offset: f[fi + 3]!,
-      length: f[fi + 4]!,
+      offset: f[fi + 2]!,
+      length: n[ni + 4]!,
       ackOffset: Number.isNaN(ackOffset) ? null : ackOffset,
     };
     made.set(i, p);
@@ -144,14 +149,14 @@ export class PacketLog {
   /** Index of the first packet of `kind`, or -1. */
   firstOfKind(kind: number): number {
     const n = this.n;
-    for (let i = 0; i < this.length; i++) if (n[i * I + 1] === kind) return i;
+    for (let i = 0; i < this.length; i++) if ((n[i * I + 1]! & KIND_MASK) === kind) return i;
     return -1;
   }
 
   /** Index of the last packet of `kind`, or -1. */
   lastOfKind(kind: number): number {
     const n = this.n;
-    for (let i = this.length - 1; i >= 0; i--) if (n[i * I + 1] === kind) return i;
+    for (let i = this.length - 1; i >= 0; i--) if ((n[i * I + 1]! & KIND_MASK) === kind) return i;
     return -1;
   }
 
@@ -159,7 +164,7 @@ export class PacketLog {
   ofKind(kind: number): PacketFact[] {
     const out: PacketFact[] = [];
     const n = this.n;
-    for (let i = 0; i < this.length; i++) if (n[i * I + 1] === kind) out.push(this.get(i));
+    for (let i = 0; i < this.length; i++) if ((n[i * I + 1]! & KIND_MASK) === kind) out.push(this.get(i));
     return out;
   }
 
@@ -241,8 +246,9 @@ function mostCommonTtlOf(n: Int32Array, length: number, kind: number): number | 
   let best: number | undefined;
   let bestN = 0;
   for (let i = 0; i < length; i++) {
-    if (kind >= 0 && n[i * I + 1] !== kind) continue;
-    const ttl = n[i * I + 2]! & 0xff;
+    const packed = n[i * I + 1]!;
+    if (kind >= 0 && (packed & KIND_MASK) !== kind) continue;
+    const ttl = (packed >> TTL_SHIFT) & 0xff;
     const c = ++TTL_COUNTS[ttl]!;
     if (c > bestN) {
       best = ttl;
