@@ -7,10 +7,10 @@ import { KIND_ACK, KIND_DATA, KIND_FIN, KIND_RST, KIND_SYN, KIND_SYN_ACK, LAYOUT
 describe('PacketLog', () => {
   it('gives back every field as stored, edges and nulls included', () => {
     const log = new PacketLog(1000);
-    const a = log.add(1.5e12, 4_000_000_000, 3, KIND_SYN_ACK, 255, 65535, true, 65535, 0xffffffff, LAYOUT_NOP_NOP_TS, 0);
-    const b = log.add(7, 1, 0, KIND_DATA, 0, null, false, 0, null, -1, 65_495);
+    const a = log.add(1.5e12, 4_000_000_000, 3, KIND_SYN_ACK, 255, 65535, true, 65535, true, 0xffffffff | 0, LAYOUT_NOP_NOP_TS, 0);
+    const b = log.add(7, 1, 0, KIND_DATA, 0, null, false, 0, false, 0, -1, 65_495);
     log.setLayoutText(b, 'mss,sack,weird');
-    const c = log.add(8, 2, 1, KIND_RST, 64, 0, false, 1, 0, LAYOUT_NONE, 0);
+    const c = log.add(8, 2, 1, KIND_RST, 64, 0, false, 1, true, 0, LAYOUT_NONE, 0);
     log.setOffset(a, -1);
     log.setAckOffset(a, 5_000_000_000);
     log.setOffset(b, 123_456);
@@ -31,7 +31,7 @@ describe('PacketLog', () => {
   it('finds kinds and the most common TTL across growth', () => {
     const log = new PacketLog(10_000);
     const kinds = [KIND_SYN, KIND_ACK, KIND_DATA, KIND_FIN];
-    for (let i = 0; i < 500; i++) log.add(i, i + 1, 0, kinds[i % 4]!, i % 4 === 0 ? 128 : 57, i, true, 100, i, LAYOUT_NONE, i % 4 === 2 ? 10 : 0);
+    for (let i = 0; i < 500; i++) log.add(i, i + 1, 0, kinds[i % 4]!, i % 4 === 0 ? 128 : 57, i, true, 100, true, i, LAYOUT_NONE, i % 4 === 2 ? 10 : 0);
     expect(log.firstOfKind(KIND_DATA)).toBe(2);
     expect(log.lastOfKind(KIND_FIN)).toBe(499);
     expect(log.firstOfKind(KIND_RST)).toBe(-1);

@@ -67,8 +67,10 @@ export class PacketLog {
 
   constructor(readonly limit: number) {}
 
-  /** Stores one packet; returns its index, or -1 when the log is full. */
-  add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, tsVal: number | null, layout: number, length: number): number {
+  /** Stores one packet; returns its index, or -1 when the log is full. The timestamp value is given as its 32 bits in
+   * an int32, `tsBits` (a small integer: a TSval above 2^31 as a plain number would be a heap object per packet), and
+   * `hasTs`. */
+  add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, hasTs: boolean, tsBits: number, layout: number, length: number): number {
     const i = this.length;
     if (i >= this.limit) return -1;
     if ((i + 1) * F > this.f.length) this.grow();
@@ -81,9 +83,9 @@ export class PacketLog {
     f[fi + 2] = 0;
     f[fi + 3] = NaN;
     n[ni] = input;
-    n[ni + 1] = kind | (dontFragment ? DF_BIT : 0) | (tsVal === null ? 0 : TS_BIT) | (ipId === null ? 0 : IPID_BIT) | ((ttl & 0xff) << TTL_SHIFT) | ((layout + 1) << LAYOUT_SHIFT);
+    n[ni + 1] = kind | (dontFragment ? DF_BIT : 0) | (hasTs ? TS_BIT : 0) | (ipId === null ? 0 : IPID_BIT) | ((ttl & 0xff) << TTL_SHIFT) | ((layout + 1) << LAYOUT_SHIFT);
     n[ni + 2] = (ipId === null ? 0 : ipId & 0xffff) | ((window & 0xffff) << 16);
-    n[ni + 3] = tsVal === null ? 0 : tsVal | 0;
+    n[ni + 3] = hasTs ? tsBits : 0;
     n[ni + 4] = length;
     this.length = i + 1;
     return i;

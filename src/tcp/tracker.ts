@@ -1,4 +1,3 @@
-import { u32be } from '../capture/byte-reads.js';
 import { ACK, FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
 import { parseTcpOptions } from '../decode/tcp-options.js';
@@ -180,22 +179,28 @@ export class ConnectionTracker {
       o = p.options;
       oe = o.length;
     }
-    let tsVal: number | null = null;
+    // The TSval as its 32 bits in an int32 (see PacketLog.add), and whether there is one.
+    let hasTs = false;
+    let tsBits = 0;
     let layout = LAYOUT_NONE;
     let layoutText = '';
     if (oe - os === 12 && o[os] === 1 && o[os + 1] === 1 && o[os + 2] === 8 && o[os + 3] === 10) {
       // Nearly every packet after the handshake carries exactly NOP NOP TS (Linux, BSD): read it without the walk.
-      tsVal = u32be(o, os + 4);
+      hasTs = true;
+      tsBits = (o[os + 4]! << 24) | (o[os + 5]! << 16) | (o[os + 6]! << 8) | o[os + 7]!;
       layout = LAYOUT_NOP_NOP_TS;
     } else if (oe > os) {
       const opts = parseTcpOptions(p.options);
-      tsVal = opts.tsVal;
+      if (opts.tsVal !== null) {
+        hasTs = true;
+        tsBits = opts.tsVal | 0;
+      }
       layoutText = opts.layout;
       layout = layoutId(layoutText);
     }
     const log = sender.packets;
     const kind = kindOf(flags, length);
-    const index = log.add(at, p.frame, p.input, kind, p.ttl, p.ipId, p.dontFragment, p.window, tsVal, layout, length);
+    const index = log.add(at, p.frame, p.input, kind, p.ttl, p.ipId, p.dontFragment, p.window, hasTs, tsBits, layout, length);
     if (index >= 0 && layout < 0) log.setLayoutText(index, layoutText);
     this.handshake(c, flags, at, fromClient);
     // The ACK first: it may prove a hole in the other direction lost, releasing bytes that came before this
@@ -206,7 +211,7 @@ export class ConnectionTracker {
         // Past the log's limit: the packet is only counted, but an ACK that advances still needs its facts.
         fact = {
           at, frame: p.frame, input: p.input, kind: KIND_NAMES[kind]!, ttl: p.ttl, ipId: p.ipId, dontFragment: p.dontFragment, window: p.window,
-          tsVal, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
+          tsVal: hasTs ? tsBits >>> 0 : null, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
         };
       }
       // A peer half not made yet has no sequence base: its answer is null, and making it here would only make garbage.
