@@ -1,7 +1,7 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBlock, growBlock, takeBlock } from './column-pool.js';
+import { giveBlock, growBlock, intsOf, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
 import { seqAdd } from './seq.js';
@@ -75,12 +75,13 @@ export class HalfStream {
   /** The packets this side sent (the first `maxPacketFacts` of them), in columns. */
   readonly packets: PacketLog;
   packetCount = 0;
-  // First acknowledgements of this side's stream, in columns: the offset, and the ACKing packet as an index into the
-  // peer's packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep).
+  // First acknowledgements of this side's stream, in columns of one pooled block: the offset (the block itself, rows
+  // 0..ackCap), and the ACKing packet as an index into the peer's packet log (or -1: then the fact object is in
+  // ackFacts, for a packet the log could not keep), in the block's int view from ackBase on.
   private ackOffsets: Float64Array = NO_NUMBERS;
   private ackIndex: Int32Array = NO_INDEX;
-  /** The pooled block both ACK columns live in. */
-  private ackBlock: Float64Array = NO_NUMBERS;
+  private ackBase = 0;
+  private ackCap = 0;
   /** Number of first acknowledgements (AckAdvance records). */
   ackCount = 0;
   private ackLog: PacketLog | null = null;
@@ -137,7 +138,7 @@ export class HalfStream {
     const made = (this.ackMade ??= new Map());
     let a = made.get(i);
     if (!a) {
-      const idx = this.ackIndex[i]!;
+      const idx = this.ackIndex[this.ackBase + i]!;
       a = { offset: this.ackOffsets[i]!, packet: idx >= 0 ? this.ackLog!.get(idx) : this.ackFacts!.get(i)! };
       made.set(i, a);
     }
@@ -215,24 +216,13 @@ export class HalfStream {
     if (offset > this.ackedTo) {
       this.ackedTo = offset;
       const i = this.ackCount;
-      if (i === this.ackOffsets.length) {
-        const cap = Math.max(16, i * 2);
-        const block = takeBlock(cap * 12); // both columns in one pooled block, outside the JS heap
-        const o = new Float64Array(block.buffer, block.byteOffset, cap);
-        o.set(this.ackOffsets);
-        const x = new Int32Array(block.buffer, block.byteOffset + cap * 8, cap);
-        x.set(this.ackIndex);
-        if (i) giveBlock(this.ackBlock);
-        this.ackBlock = block;
-        this.ackOffsets = o;
-        this.ackIndex = x;
-      }
+      if (i === this.ackCap) this.growAcks();
       this.ackOffsets[i] = offset;
       if (index >= 0 && log) {
         this.ackLog = log;
-        this.ackIndex[i] = index;
+        this.ackIndex[this.ackBase + i] = index;
       } else {
-        this.ackIndex[i] = -1;
+        this.ackIndex[this.ackBase + i] = -1;
         (this.ackFacts ??= new Map()).set(i, fact!);
       }
       this.ackCount = i + 1;
@@ -247,6 +237,23 @@ export class HalfStream {
       }
     }
     return offset;
+  }
+
+  /** Doubles the ACK columns' block (as PacketLog.grow does: the old block copied whole, its int column moved up). */
+  private growAcks(): void {
+    const old = this.ackCap;
+    const cap = Math.max(16, old * 2);
+    const block = takeBlock(cap * 12);
+    const ints = intsOf(block);
+    if (old) {
+      block.set(this.ackOffsets);
+      ints.copyWithin(cap * 2, this.ackBase, this.ackBase + old);
+      giveBlock(this.ackOffsets);
+    }
+    this.ackOffsets = block;
+    this.ackIndex = ints;
+    this.ackBase = cap * 2;
+    this.ackCap = cap;
   }
 
   /** First acknowledgement that covered stream offset `end` (exclusive), if any. */
@@ -326,10 +333,11 @@ export class HalfStream {
     if (this.rangeCount) giveBlock(this.r);
     this.r = NO_NUMBERS;
     this.rangeCount = 0;
-    if (this.ackCount) giveBlock(this.ackBlock);
-    this.ackBlock = NO_NUMBERS;
+    if (this.ackCap) giveBlock(this.ackOffsets);
     this.ackOffsets = NO_NUMBERS;
     this.ackIndex = NO_INDEX;
+    this.ackBase = 0;
+    this.ackCap = 0;
     this.ackCount = 0;
     this.ackMade = null;
     if (this.flightCount) giveBlock(this.fl);

@@ -1,4 +1,4 @@
-import { giveBlock, takeBlock } from './column-pool.js';
+import { giveBlock, intsOf, takeBlock } from './column-pool.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 
 /** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
@@ -58,10 +58,13 @@ const LAYOUT_SHIFT = 16;
  * kept, so the same packet is always the same object). At most `limit` packets are kept; later ones are not stored. */
 export class PacketLog {
   length = 0;
+  /** Rows the block holds. */
+  private cap = 0;
+  /** The pooled block, which is also the number column: rows 0..cap at stride F. */
   private f: Float64Array = EMPTY_F;
+  /** The block's int view (see intsOf): the integer column starts at `nb`, right after the numbers, stride I. */
   private n: Int32Array = EMPTY_I;
-  /** The pooled block both columns live in. */
-  private block: Float64Array = EMPTY_F;
+  private nb = 0;
   private made: Map<number, PacketFact> | null = null;
   private texts: Map<number, string> | null = null;
 
@@ -73,11 +76,11 @@ export class PacketLog {
   add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, hasTs: boolean, tsBits: number, layout: number, length: number): number {
     const i = this.length;
     if (i >= this.limit) return -1;
-    if ((i + 1) * F > this.f.length) this.grow();
+    if (i === this.cap) this.grow();
     const f = this.f;
     const n = this.n;
     const fi = i * F;
-    const ni = i * I;
+    const ni = this.nb + i * I;
     f[fi] = at;
     f[fi + 1] = frame;
     f[fi + 2] = 0;
@@ -109,11 +112,11 @@ export class PacketLog {
   }
 
   kindOf(i: number): number {
-    return this.n[i * I + 1]! & KIND_MASK;
+    return this.n[this.nb + i * I + 1]! & KIND_MASK;
   }
 
   ttlOf(i: number): number {
-    return (this.n[i * I + 1]! >> TTL_SHIFT) & 0xff;
+    return (this.n[this.nb + i * I + 1]! >> TTL_SHIFT) & 0xff;
   }
 
   /** Packet `i` as a PacketFact (the same object on every call). */
@@ -124,7 +127,7 @@ export class PacketLog {
     const f = this.f;
     const n = this.n;
     const fi = i * F;
-    const ni = i * I;
+    const ni = this.nb + i * I;
     const ackOffset = f[fi + 3]!;
     const packed = n[ni + 1]!;
     const ids = n[ni + 2]!;
@@ -151,14 +154,16 @@ export class PacketLog {
   /** Index of the first packet of `kind`, or -1. */
   firstOfKind(kind: number): number {
     const n = this.n;
-    for (let i = 0; i < this.length; i++) if ((n[i * I + 1]! & KIND_MASK) === kind) return i;
+    const nb = this.nb;
+    for (let i = 0; i < this.length; i++) if ((n[nb + i * I + 1]! & KIND_MASK) === kind) return i;
     return -1;
   }
 
   /** Index of the last packet of `kind`, or -1. */
   lastOfKind(kind: number): number {
     const n = this.n;
-    for (let i = this.length - 1; i >= 0; i--) if ((n[i * I + 1]! & KIND_MASK) === kind) return i;
+    const nb = this.nb;
+    for (let i = this.length - 1; i >= 0; i--) if ((n[nb + i * I + 1]! & KIND_MASK) === kind) return i;
     return -1;
   }
 
@@ -166,18 +171,19 @@ export class PacketLog {
   ofKind(kind: number): PacketFact[] {
     const out: PacketFact[] = [];
     const n = this.n;
-    for (let i = 0; i < this.length; i++) if ((n[i * I + 1]! & KIND_MASK) === kind) out.push(this.get(i));
+    const nb = this.nb;
+    for (let i = 0; i < this.length; i++) if ((n[nb + i * I + 1]! & KIND_MASK) === kind) out.push(this.get(i));
     return out;
   }
 
   /** The TTL seen most often (the first to reach the highest count on ties), as fingerprint.mostCommon does. */
   mostCommonTtl(): number | undefined {
-    return mostCommonTtlOf(this.n, this.length, -1);
+    return mostCommonTtlOf(this.n, this.nb, this.length, -1);
   }
 
   /** mostCommonTtl over the packets of one kind only. */
   mostCommonTtlOfKind(kind: number): number | undefined {
-    return mostCommonTtlOf(this.n, this.length, kind);
+    return mostCommonTtlOf(this.n, this.nb, this.length, kind);
   }
 
   find(pred: (p: PacketFact, i: number) => boolean): PacketFact | undefined {
@@ -217,25 +223,32 @@ export class PacketLog {
 
   /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
   release(): void {
-    if (this.f.length) giveBlock(this.block);
-    this.block = EMPTY_F;
+    if (this.cap) giveBlock(this.f);
     this.f = EMPTY_F;
     this.n = EMPTY_I;
+    this.nb = 0;
+    this.cap = 0;
     this.length = 0;
   }
 
   private grow(): void {
     // Doubling, with both columns in one pooled buffer outside the JS heap: the garbage collector never copies them.
+    // The old block is copied whole to the start of the new one (it is smaller than the new number column's space),
+    // then its integer column moved to its new place: no view is made.
+    const old = this.cap;
     const cap = Math.min(this.limit, Math.max(16, this.length * 2));
-    const block = takeBlock(cap * (F * 8 + I * 4));
-    const f = new Float64Array(block.buffer, block.byteOffset, cap * F);
-    f.set(this.f); // full: grow runs only when every slot is used (a view would cost an object)
-    const n = new Int32Array(block.buffer, block.byteOffset + cap * F * 8, cap * I);
-    n.set(this.n);
-    if (this.f.length) giveBlock(this.block);
-    this.block = block;
+    const f = takeBlock(cap * (F * 8 + I * 4));
+    const n = intsOf(f);
+    const nb = cap * F * 2;
+    if (old) {
+      f.set(this.f);
+      n.copyWithin(nb, this.nb, this.nb + old * I);
+      giveBlock(this.f);
+    }
     this.f = f;
     this.n = n;
+    this.nb = nb;
+    this.cap = cap;
   }
 }
 
@@ -243,12 +256,12 @@ const EMPTY_F = new Float64Array(0);
 const EMPTY_I = new Int32Array(0);
 const TTL_COUNTS = new Int32Array(256);
 
-function mostCommonTtlOf(n: Int32Array, length: number, kind: number): number | undefined {
+function mostCommonTtlOf(n: Int32Array, nb: number, length: number, kind: number): number | undefined {
   TTL_COUNTS.fill(0);
   let best: number | undefined;
   let bestN = 0;
   for (let i = 0; i < length; i++) {
-    const packed = n[i * I + 1]!;
+    const packed = n[nb + i * I + 1]!;
     if (kind >= 0 && (packed & KIND_MASK) !== kind) continue;
     const ttl = (packed >> TTL_SHIFT) & 0xff;
     const c = ++TTL_COUNTS[ttl]!;
