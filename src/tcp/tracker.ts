@@ -1,6 +1,6 @@
 import { ACK, FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
-import { parseTcpOptions } from '../decode/tcp-options.js';
+import { readTcpOptions, type OptionFacts } from '../decode/tcp-options.js';
 import { Connection, type ConnectionListener, type Endpoint, type RoleSource } from './connection.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 import type { ReassemblyLimits } from './half-stream.js';
@@ -190,11 +190,10 @@ export class ConnectionTracker {
       tsBits = (o[os + 4]! << 24) | (o[os + 5]! << 16) | (o[os + 6]! << 8) | o[os + 7]!;
       layout = LAYOUT_NOP_NOP_TS;
     } else if (oe > os) {
-      const opts = parseTcpOptions(p.options);
-      if (opts.tsVal !== null) {
-        hasTs = true;
-        tsBits = opts.tsVal | 0;
-      }
+      const opts = OPTION_FACTS;
+      readTcpOptions(o, os, oe, opts);
+      hasTs = opts.hasTs;
+      tsBits = opts.tsBits;
       layoutText = opts.layout;
       layout = layoutId(layoutText);
     }
@@ -284,6 +283,9 @@ function kindOf(flags: number, payloadLength: number): number {
   if (flags & FIN) return KIND_FIN;
   return KIND_ACK;
 }
+
+/** Filled by readTcpOptions for each packet whose options are not the usual NOP NOP TS (one for the run). */
+const OPTION_FACTS: OptionFacts = { layout: '', hasTs: false, tsBits: 0 };
 
 const KIND_NAMES: readonly PacketKind[] = ['syn', 'syn-ack', 'data', 'ack', 'fin', 'rst'];
 
