@@ -215,7 +215,9 @@ export class ConnectionTracker {
       }
       // A peer half not made yet has no sequence base: its answer is null, and making it here would only make garbage.
       const peer = fromClient ? c.serverHalfIfMade() : c.clientHalfIfMade();
-      const ackOffset = peer ? peer.acknowledgedBy(p.ack, log, index, fact) : null;
+      // (The ACK number as an int32: the same modulo 2^32, and a small integer, where a number above 2^31 passed on is a
+      // heap object per packet.)
+      const ackOffset = peer ? peer.acknowledgedBy(p.ack | 0, log, index, fact) : null;
       if (index >= 0) log.setAckOffset(index, ackOffset);
       else fact!.ackOffset = ackOffset;
     }
