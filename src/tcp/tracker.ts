@@ -52,6 +52,14 @@ export class ConnectionTracker {
   private leastRecent: Connection | null = null;
   private mostRecent: Connection | null = null;
   private nextId = 1;
+  private touches = 0;
+  // While packet times never go back, the activity list is also in order of last activity *time*, and connections
+  // close in time order: a sweep then looks only at the idle head of the list and at the closed connections that have
+  // lingered, in `closedInOrder`, instead of at every open connection. One packet back in time ends that for the run.
+  private timesInOrder = true;
+  private latestAt = -Infinity;
+  private closedInOrder: Connection[] = [];
+  private closedHead = 0;
   /** Made once, not as a new closure for every connection opened. */
   private readonly listenerFor = (c: Connection): ConnectionListener => this.events.listenerFor(c);
   evicted = 0;
@@ -68,6 +76,8 @@ export class ConnectionTracker {
   }
 
   packet(p: TcpPacket, at: Instant): void {
+    if (at >= this.latestAt) this.latestAt = at;
+    else if (this.timesInOrder) this.timesOutOfOrder();
     const key = p.flowKey ?? flowKeyOf(p);
     let c = this.table.get(key);
     const flags = p.flags;
@@ -104,6 +114,7 @@ export class ConnectionTracker {
   }
 
   private append(c: Connection): void {
+    c.touch = ++this.touches;
     c.lessRecent = this.mostRecent;
     c.moreRecent = null;
     if (this.mostRecent) this.mostRecent.moreRecent = c;
@@ -230,6 +241,7 @@ export class ConnectionTracker {
     c.lastAt = at;
     if (c.closedAt === null && ((flags & RST) || (c.finSent('client') && c.finSent('server')))) {
       c.closedAt = at;
+      if (this.timesInOrder) this.closedInOrder.push(c);
     }
   }
 
@@ -246,15 +258,59 @@ export class ConnectionTracker {
   /** Finishes the connections that closed (and lingered) or went idle by `now`. The caller calls it every
    * SWEEP_EVERY_FRAMES frames. */
   sweep(now: Instant): void {
+    if (!this.timesInOrder || now < this.latestAt) {
+      for (let c = this.leastRecent; c !== null; ) {
+        const next = c.moreRecent;
+        this.sweepOne(c, now);
+        c = next;
+      }
+      return;
+    }
+    // The same connections in the same order as the walk above: the head of the list, as long as a connection has
+    // been idle for the shorter timeout (every one after it has been idle for less), and after it the closed ones that
+    // have lingered, in list order.
     const o = this.options;
-    for (let c = this.leastRecent; c !== null; ) {
+    const idleFor = Math.min(o.idleTimeoutNs, o.emptyTimeoutNs);
+    let c = this.leastRecent;
+    while (c !== null && now - c.lastAt > idleFor) {
       const next = c.moreRecent;
-      const idle = now - c.lastAt;
-      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
-      else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
-      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
+      this.sweepOne(c, now);
       c = next;
     }
+    const stop = c === null ? Infinity : c.touch; // connections touched before this one were all looked at
+    const lingered: Connection[] = [];
+    const closed = this.closedInOrder;
+    let i = this.closedHead;
+    for (; i < closed.length; i++) {
+      const x = closed[i]!;
+      if (x.finished) continue;
+      if (!(now - x.closedAt! > o.lingerNs)) break;
+      if (x.touch >= stop) lingered.push(x);
+    }
+    // Keep the ones not lingered yet; drop the list's front once it is half the list.
+    this.closedHead = i;
+    if (i > 1024 && i * 2 > closed.length) {
+      this.closedInOrder = closed.slice(i);
+      this.closedHead = 0;
+    }
+    if (lingered.length > 1) lingered.sort((a, b) => a.touch - b.touch);
+    for (const x of lingered) this.finish(x.tableKey, x, 'closed');
+  }
+
+  /** Finishes `c` if it closed and lingered, or went idle, by `now`. */
+  private sweepOne(c: Connection, now: Instant): void {
+    const o = this.options;
+    const idle = now - c.lastAt;
+    if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
+    else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
+    else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
+  }
+
+  /** A packet went back in time: sweeps walk every connection from now on. */
+  private timesOutOfOrder(): void {
+    this.timesInOrder = false;
+    this.closedInOrder = [];
+    this.closedHead = 0;
   }
 
   /** Finishes the least recently active connection: the first in the activity list. */
@@ -268,6 +324,7 @@ export class ConnectionTracker {
   }
 
   private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {
+    c.finished = true;
     this.table.delete(key);
     this.unlink(c);
     c.clientHalfIfMade()?.finish();
