@@ -58,7 +58,9 @@ export class ConnectionTracker {
   // lingered, in `closedInOrder`, instead of at every open connection. One packet back in time ends that for the run.
   private timesInOrder = true;
   private latestAt = -Infinity;
-  private closedInOrder: Connection[] = [];
+  /** Closed connections in closing order from closedHead on (slots before it are emptied: a finished connection must
+   * not be kept alive by this list). */
+  private closedInOrder: (Connection | null)[] = [];
   private closedHead = 0;
   /** Made once, not as a new closure for every connection opened. */
   private readonly listenerFor = (c: Connection): ConnectionListener => this.events.listenerFor(c);
@@ -111,6 +113,8 @@ export class ConnectionTracker {
       this.finish(c.tableKey, c, 'end-of-capture');
       c = next;
     }
+    this.closedInOrder = [];
+    this.closedHead = 0;
   }
 
   private append(c: Connection): void {
@@ -283,9 +287,11 @@ export class ConnectionTracker {
     let i = this.closedHead;
     for (; i < closed.length; i++) {
       const x = closed[i]!;
-      if (x.finished) continue;
-      if (!(now - x.closedAt! > o.lingerNs)) break;
-      if (x.touch >= stop) lingered.push(x);
+      if (!x.finished) {
+        if (!(now - x.closedAt! > o.lingerNs)) break;
+        if (x.touch >= stop) lingered.push(x);
+      }
+      closed[i] = null;
     }
     // Keep the ones not lingered yet; drop the list's front once it is half the list.
     this.closedHead = i;
