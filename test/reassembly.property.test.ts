@@ -62,7 +62,7 @@ describe('TCP reassembly (property)', () => {
       fc.property(scenario, ({ stream, arrival }) => {
         const chunks: Buffer[] = [];
         const gaps: number[] = [];
-        const half = new HalfStream({ data: (b) => chunks.push(Buffer.from(b)), gap: (o) => gaps.push(o) }, LIMITS);
+        const half = new HalfStream({ data: (b, start, end) => chunks.push(Buffer.from(b.subarray(start, end))), gap: (o) => gaps.push(o) }, LIMITS);
         half.sent({ ...packet(ISN, Buffer.alloc(0)), flags: 0x02 }, 0); // SYN
         const firstSent = new Array<number>(stream.length).fill(Infinity);
         const expectedAck = new Array<number>(stream.length).fill(Infinity);
@@ -96,7 +96,7 @@ describe('TCP reassembly (property)', () => {
   it('reports a hole the receiver acknowledged but the capture never held as a gap, never as data', () => {
     const chunks: Buffer[] = [];
     const gaps: { offset: number; length: number }[] = [];
-    const half = new HalfStream({ data: (b) => chunks.push(Buffer.from(b)), gap: (offset, length) => gaps.push({ offset, length }) }, LIMITS);
+    const half = new HalfStream({ data: (b, start, end) => chunks.push(Buffer.from(b.subarray(start, end))), gap: (offset, length) => gaps.push({ offset, length }) }, LIMITS);
     half.sent({ ...packet(ISN, Buffer.alloc(0)), flags: 0x02 }, 0);
     half.sent(packet((ISN + 1) >>> 0, Buffer.from('MAIL FROM:<a@b>\r\n')), 1);
     half.sent(packet((ISN + 1 + 30) >>> 0, Buffer.from('DATA\r\n')), 2); // bytes 17..29 never captured

@@ -29,6 +29,8 @@ const step = fc.record({
   gap: fc.oneof(fc.constant(0), fc.constant(0), fc.nat(5000)),
   length: fc.oneof(fc.nat(1500), fc.nat(10_000)),
   fill: fc.nat(255),
+  /** Where the segment lies in the buffer handed over (the ring reads a range of a larger buffer, as of a frame). */
+  pad: fc.nat(64),
   probes: fc.array(fc.record({ back: fc.nat(6000), length: fc.nat(3000), flip: fc.option(fc.nat(3000)) }), { maxLength: 3 }),
 });
 
@@ -44,7 +46,9 @@ describe('RecentBytes (property)', () => {
           // Each segment's bytes depend on their offsets, so that misplaced bytes are caught.
           const bytes = Buffer.alloc(s.length);
           for (let i = 0; i < s.length; i++) bytes[i] = (offset + i) * 31 + s.fill;
-          ring.remember(bytes, offset);
+          const frame = Buffer.alloc(s.pad + s.length + 3, 0xee);
+          bytes.copy(frame, s.pad);
+          ring.remember(frame, s.pad, s.pad + s.length, offset);
           model.remember(bytes, offset);
           offset += s.length;
           for (const p of s.probes) {
@@ -52,7 +56,8 @@ describe('RecentBytes (property)', () => {
             const probe = Buffer.alloc(p.length);
             for (let i = 0; i < p.length; i++) probe[i] = model.bytes.get(at + i) ?? 0;
             if (p.flip !== null && p.length > 0) probe[p.flip % p.length] ^= 0x5a;
-            expect(ring.firstDifference(probe, at)).toBe(model.firstDifference(probe, at));
+            const framed = Buffer.concat([Buffer.alloc(s.pad, 0xee), probe, Buffer.alloc(2, 0xee)]);
+            expect(ring.firstDifference(framed, s.pad, s.pad + p.length, at)).toBe(model.firstDifference(probe, at));
           }
         }
       }),

@@ -71,8 +71,8 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
       listenerFor(c) {
         // The SMTP session is made on the first byte of payload, not at the SYN: a SYN flood's half-open connections
         // then cost only their TCP state. Once made, the session's own sinks take over (no extra hop per delivery).
-        const client: StreamSink = { data: (b, off, t) => open().client.data(b, off, t), gap: (off, n, r) => open().client.gap(off, n, r) };
-        const server: StreamSink = { data: (b, off, t) => open().server.data(b, off, t), gap: (off, n, r) => open().server.gap(off, n, r) };
+        const client: StreamSink = { data: (b, s, e, off, t) => open().client.data(b, s, e, off, t), gap: (off, n, r) => open().client.gap(off, n, r) };
+        const server: StreamSink = { data: (b, s, e, off, t) => open().server.data(b, s, e, off, t), gap: (off, n, r) => open().server.gap(off, n, r) };
         const open = (): SmtpSession => {
           const s = new SmtpSession(c.roleSource !== 'port', o.session);
           sessions.set(c, s);

@@ -103,8 +103,8 @@ export class SmtpSession {
     }
   };
 
-  private static clientSideData(this: { session: SmtpSession }, bytes: Buffer, offset: number, at: Instant): void {
-    this.session.clientData(bytes, offset, at);
+  private static clientSideData(this: { session: SmtpSession }, bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
+    this.session.clientData(bytes.subarray(start, end), offset, at); // the TCP layer hands a range of the frame's buffer
   }
 
   private static clientSideGap(this: { session: SmtpSession }, offset: number, length: number): void {
@@ -123,8 +123,8 @@ export class SmtpSession {
     }
   };
 
-  private static serverSideData(this: { session: SmtpSession }, bytes: Buffer, offset: number, at: Instant): void {
-    this.session.serverData(bytes, offset, at);
+  private static serverSideData(this: { session: SmtpSession }, bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
+    this.session.serverData(bytes.subarray(start, end), offset, at); // the TCP layer hands a range of the frame's buffer
   }
 
   private static serverSideGap(this: { session: SmtpSession }, offset: number, length: number): void {

@@ -35,7 +35,21 @@ export function takeBlock(bytes: number): Float64Array {
   return block;
 }
 
-/** Hands a block back (exactly as takeBlock returned it); the caller keeps no view of it. */
+// Each block's Int32Array over the same bytes, made once: a column that grows takes a block that was used before, and
+// a new view at every growth step was an object for the collector and a slow constructor call each time.
+const intViews = new WeakMap<Float64Array, Int32Array>();
+
+/** An Int32Array over all of `block`'s bytes (index 2k is the low half of float slot k), the same object every time. */
+export function intsOf(block: Float64Array): Int32Array {
+  let v = intViews.get(block);
+  if (v === undefined) {
+    v = new Int32Array(block.buffer, block.byteOffset, block.length * 2);
+    intViews.set(block, v);
+  }
+  return v;
+}
+
+/** Hands a block back (exactly as takeBlock returned it); the caller keeps no view of it but intsOf's. */
 export function giveBlock(b: Float64Array): void {
   const size = b.byteLength;
   if (size === 0) return;

@@ -42,6 +42,11 @@ export class Connection {
   /** The tracker's list of open connections in order of last activity: the one active just before this, and after. */
   lessRecent: Connection | null = null;
   moreRecent: Connection | null = null;
+  /** When the tracker last moved it to the most recent end of that list (a count of moves): orders two connections
+   * of the list without walking it. */
+  touch = 0;
+  /** Finished by the tracker (it may still be listed among the closed ones a sweep looks at). */
+  finished = false;
 
   constructor(
     readonly id: number,

@@ -1,15 +1,17 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
+import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBlock, growBlock, takeBlock } from './column-pool.js';
+import { giveBlock, growBlock, intsOf, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import { RecentBytes } from './recent-bytes.js';
-import { seqAdd, seqDiff } from './seq.js';
+import { seqAdd } from './seq.js';
 
 /** Receives one side's bytes in stream order. Called in this order: data/gap any number of times, in increasing
- * offset order without overlap, then nothing after the connection is finished. The sink owns nothing it is given:
+ * offset order without overlap, then nothing after the connection is finished. The bytes delivered are
+ * bytes[start..end) (usually the frame's own buffer: no view is made per packet); the sink owns nothing it is given:
  * `bytes` is only valid during the call. */
 export interface StreamSink {
-  data(bytes: Buffer, offset: number, at: Instant): void;
+  data(bytes: Buffer, start: number, end: number, offset: number, at: Instant): void;
   gap(offset: number, length: number, reason: GapReason): void;
 }
 
@@ -39,6 +41,7 @@ const FLIGHT_IDLE_NS = 1_000_000_000;
 
 interface Pending {
   offset: number;
+  /** A copy of the captured bytes (all of it is the segment's). */
   bytes: Buffer;
   wireLength: number;
   at: Instant;
@@ -72,12 +75,13 @@ export class HalfStream {
   /** The packets this side sent (the first `maxPacketFacts` of them), in columns. */
   readonly packets: PacketLog;
   packetCount = 0;
-  // First acknowledgements of this side's stream, in columns: the offset, and the ACKing packet as an index into the
-  // peer's packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep).
+  // First acknowledgements of this side's stream, in columns of one pooled block: the offset (the block itself, rows
+  // 0..ackCap), and the ACKing packet as an index into the peer's packet log (or -1: then the fact object is in
+  // ackFacts, for a packet the log could not keep), in the block's int view from ackBase on.
   private ackOffsets: Float64Array = NO_NUMBERS;
   private ackIndex: Int32Array = NO_INDEX;
-  /** The pooled block both ACK columns live in. */
-  private ackBlock: Float64Array = NO_NUMBERS;
+  private ackBase = 0;
+  private ackCap = 0;
   /** Number of first acknowledgements (AckAdvance records). */
   ackCount = 0;
   private ackLog: PacketLog | null = null;
@@ -134,7 +138,7 @@ export class HalfStream {
     const made = (this.ackMade ??= new Map());
     let a = made.get(i);
     if (!a) {
-      const idx = this.ackIndex[i]!;
+      const idx = this.ackIndex[this.ackBase + i]!;
       a = { offset: this.ackOffsets[i]!, packet: idx >= 0 ? this.ackLog!.get(idx) : this.ackFacts!.get(i)! };
       made.set(i, a);
     }
@@ -144,7 +148,9 @@ export class HalfStream {
   /** Offset in this stream of sequence number `seq`, unwrapped near the delivery point. */
   offsetOf(seq: number): number | null {
     if (this.baseSeq === null) return null;
-    return this.next + seqDiff(seq, seqAdd(this.baseSeq, this.next));
+    // seqDiff(seq, seqAdd(baseSeq, next)) in one step: ToInt32 of the exact difference is the same distance modulo 2^32,
+    // without the intermediate sequence number (above 2^31 half the time: a heap number per packet).
+    return this.next + ((seq - this.baseSeq - this.next) | 0);
   }
 
   /** Counts a packet this side sent (its facts, if kept, are already in `packets`). */
@@ -183,7 +189,9 @@ export class HalfStream {
       }
       this.dataPackets++;
       this.noteRanges(offset, offset + length, at, p.frame);
-      this.accept(offset, p.payload, length, at);
+      // The payload as a range of the frame's buffer when the decoder made the packet: no view per data packet.
+      if (p instanceof DecodedPacket) this.accept(offset, p.bytes, p.payloadStart, p.payloadEnd, length, at);
+      else this.accept(offset, p.payload, 0, p.payload.length, length, at);
     }
     if (p.flags & FIN) {
       const fin = offset + length;
@@ -208,27 +216,19 @@ export class HalfStream {
     if (offset > this.ackedTo) {
       this.ackedTo = offset;
       const i = this.ackCount;
-      if (i === this.ackOffsets.length) {
-        const cap = Math.max(16, i * 2);
-        const block = takeBlock(cap * 12); // both columns in one pooled block, outside the JS heap
-        const o = new Float64Array(block.buffer, block.byteOffset, cap);
-        o.set(this.ackOffsets);
-        const x = new Int32Array(block.buffer, block.byteOffset + cap * 8, cap);
-        x.set(this.ackIndex);
-        if (i) giveBlock(this.ackBlock);
-        this.ackBlock = block;
-        this.ackOffsets = o;
-        this.ackIndex = x;
-      }
+      if (i === this.ackCap) this.growAcks();
       this.ackOffsets[i] = offset;
       if (index >= 0 && log) {
         this.ackLog = log;
-        this.ackIndex[i] = index;
+        this.ackIndex[this.ackBase + i] = index;
       } else {
-        this.ackIndex[i] = -1;
+        this.ackIndex[this.ackBase + i] = -1;
         (this.ackFacts ??= new Map()).set(i, fact!);
       }
       this.ackCount = i + 1;
+      // Everything this side sent, its FIN included, is acknowledged: a working sender sends none of it again, so the
+      // copy kept to compare retransmissions can go now, not when the connection has lingered its seconds for stragglers.
+      if (this.finOffset !== null && offset > this.finOffset) this.recent.release();
       const data = this.finOffset !== null && offset > this.finOffset ? this.finOffset : offset;
       if (data > this.next && this.pending.length && this.pending[0]!.offset <= data) {
         // The receiver has bytes we never saw, and we hold later ones: the hole was lost by the capture.
@@ -237,6 +237,23 @@ export class HalfStream {
       }
     }
     return offset;
+  }
+
+  /** Doubles the ACK columns' block (as PacketLog.grow does: the old block copied whole, its int column moved up). */
+  private growAcks(): void {
+    const old = this.ackCap;
+    const cap = Math.max(16, old * 2);
+    const block = takeBlock(cap * 12);
+    const ints = intsOf(block);
+    if (old) {
+      block.set(this.ackOffsets);
+      ints.copyWithin(cap * 2, this.ackBase, this.ackBase + old);
+      giveBlock(this.ackOffsets);
+    }
+    this.ackOffsets = block;
+    this.ackIndex = ints;
+    this.ackBase = cap * 2;
+    this.ackCap = cap;
   }
 
   /** First acknowledgement that covered stream offset `end` (exclusive), if any. */
@@ -316,15 +333,21 @@ export class HalfStream {
     if (this.rangeCount) giveBlock(this.r);
     this.r = NO_NUMBERS;
     this.rangeCount = 0;
-    if (this.ackCount) giveBlock(this.ackBlock);
-    this.ackBlock = NO_NUMBERS;
+    if (this.ackCap) giveBlock(this.ackOffsets);
     this.ackOffsets = NO_NUMBERS;
     this.ackIndex = NO_INDEX;
+    this.ackBase = 0;
+    this.ackCap = 0;
     this.ackCount = 0;
     this.ackMade = null;
     if (this.flightCount) giveBlock(this.fl);
     this.fl = NO_NUMBERS;
     this.flightCount = 0;
+  }
+
+  /** Bytes held to compare retransmissions with (0 once released). */
+  get retransmitCopyBytes(): number {
+    return this.recent.heldBytes;
   }
 
   /** Flush what is still buffered: holes before it become gaps. Called once when the connection ends. */
@@ -456,10 +479,11 @@ export class HalfStream {
     }
   }
 
-  private accept(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
+  /** A data segment at `offset`: its captured bytes are payload[ps..pe), `wireLength` bytes were on the wire. */
+  private accept(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
     const end = offset + wireLength;
     if (end <= this.next) {
-      this.compareWithFirstCopy(payload, offset, at); // all of it delivered already
+      this.compareWithFirstCopy(payload, ps, pe, offset, at); // all of it delivered already
       return;
     }
     if (offset > this.next) {
@@ -467,22 +491,22 @@ export class HalfStream {
         // The peer acknowledged the hole before these bytes arrived: the capture missed it.
         this.skipTo(offset, 'not-captured', true);
       } else {
-        this.buffer(offset, payload, wireLength, at);
+        this.buffer(offset, payload, ps, pe, wireLength, at);
         return;
       }
     }
-    this.deliver(offset, payload, wireLength, at);
+    this.deliver(offset, payload, ps, pe, wireLength, at);
     this.drain();
   }
 
-  private deliver(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
+  private deliver(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
     const skip = this.next - offset; // bytes at the front already delivered
-    const captured = payload.length;
-    if (skip > 0) this.compareWithFirstCopy(payload.subarray(0, Math.min(skip, captured)), offset, at);
+    const captured = pe - ps;
+    if (skip > 0) this.compareWithFirstCopy(payload, ps, ps + Math.min(skip, captured), offset, at);
     if (skip < captured) {
-      const fresh = skip > 0 ? payload.subarray(skip) : payload; // one view at most: views cost an allocation each
-      this.recent.remember(fresh, this.next);
-      this.sink.data(fresh, this.next, at);
+      const from = skip > 0 ? ps + skip : ps;
+      this.recent.remember(payload, from, pe, this.next);
+      this.sink.data(payload, from, pe, this.next, at);
     }
     const deliveredTo = offset + Math.max(captured, skip);
     this.next = Math.max(this.next, deliveredTo);
@@ -490,8 +514,9 @@ export class HalfStream {
     if (end > this.next) this.skipTo(end, 'snaplen', this.ackedTo >= end);
   }
 
-  private buffer(offset: number, payload: Buffer, wireLength: number, at: Instant): void {
-    if (this.pendingBytes + payload.length + PENDING_ENTRY_COST > this.limits.maxBufferedBytes) {
+  private buffer(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
+    const captured = pe - ps;
+    if (this.pendingBytes + captured + PENDING_ENTRY_COST > this.limits.maxBufferedBytes) {
       // Give up on the hole rather than grow without bound; the report says so.
       this.bufferLimitHits++;
       const first = this.pending.length ? Math.min(this.pending[0]!.offset, offset) : offset;
@@ -499,7 +524,7 @@ export class HalfStream {
       this.drain();
       if (offset >= this.next) {
         if (offset > this.next) this.skipTo(offset, 'buffer-limit', this.ackedTo >= offset);
-        this.deliver(offset, payload, wireLength, at);
+        this.deliver(offset, payload, ps, pe, wireLength, at);
         this.drain();
       }
       return;
@@ -513,21 +538,23 @@ export class HalfStream {
       else lo = mid + 1;
     }
     if (this.pending === NO_PENDING) this.pending = [];
-    this.pending.splice(lo, 0, { offset, bytes: Buffer.from(payload), wireLength, at });
-    this.pendingBytes += payload.length + PENDING_ENTRY_COST;
+    const copy = Buffer.allocUnsafe(captured);
+    payload.copy(copy, 0, ps, pe);
+    this.pending.splice(lo, 0, { offset, bytes: copy, wireLength, at });
+    this.pendingBytes += captured + PENDING_ENTRY_COST;
   }
 
   private drain(): void {
     while (this.pending.length && this.pending[0]!.offset <= this.next) {
       const p = this.pending.shift()!;
       this.pendingBytes -= p.bytes.length + PENDING_ENTRY_COST;
-      if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, p.wireLength, p.at);
+      if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, 0, p.bytes.length, p.wireLength, p.at);
     }
   }
 
   /** A retransmission of bytes already delivered: the first copy stands; a different second copy is counted. */
-  private compareWithFirstCopy(bytes: Buffer, offset: number, at: Instant): void {
-    const differs = this.recent.firstDifference(bytes, offset);
+  private compareWithFirstCopy(bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
+    const differs = this.recent.firstDifference(bytes, start, end, offset);
     if (differs === null) return;
     this.inconsistentRetransmissions++;
     this.firstInconsistency ??= { offset: differs, at };

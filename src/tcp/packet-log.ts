@@ -1,4 +1,4 @@
-import { giveBlock, takeBlock } from './column-pool.js';
+import { giveBlock, intsOf, takeBlock } from './column-pool.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 
 /** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
@@ -41,45 +41,55 @@ export function layoutId(layout: string): number {
 
 // Column layout: numbers in one Float64Array and small integers in one Int32Array, a fixed stride each. No object per
 // packet: a connection's packets are held for its whole life, and objects that live that long are what made the
-// garbage collector cost a quarter of the run.
-const F = 6; // at, frame, tsVal (NaN = null), offset, length, ackOffset (NaN = null)
-const I = 7; // input, kind, ttl, ipId (-1 = null), window, dontFragment, layout (-1 = per-log text)
+// garbage collector cost a quarter of the run. The header fields of a byte or two share words (52 bytes a packet,
+// where a word each took 76): the columns are most of what an open connection holds.
+const F = 4; // at, frame, offset, ackOffset (NaN = null)
+const I = 5; // input, packed small fields (below), ipId | window << 16, tsVal (its 32 bits), length
+// The packed word: kind (3 bits), dontFragment, tsVal present, ipId present, ttl (8 bits from bit 8), layout + 1 (13
+// bits from bit 16: ids stay below MAX_LAYOUTS; 0 = the per-log text).
+const KIND_MASK = 7;
+const DF_BIT = 1 << 3;
+const TS_BIT = 1 << 4;
+const IPID_BIT = 1 << 5;
+const TTL_SHIFT = 8;
+const LAYOUT_SHIFT = 16;
 
 /** The packet facts one side sent, in arrival order, stored in columns; `get(i)` gives the PacketFact (made once and
  * kept, so the same packet is always the same object). At most `limit` packets are kept; later ones are not stored. */
 export class PacketLog {
   length = 0;
+  /** Rows the block holds. */
+  private cap = 0;
+  /** The pooled block, which is also the number column: rows 0..cap at stride F. */
   private f: Float64Array = EMPTY_F;
+  /** The block's int view (see intsOf): the integer column starts at `nb`, right after the numbers, stride I. */
   private n: Int32Array = EMPTY_I;
-  /** The pooled block both columns live in. */
-  private block: Float64Array = EMPTY_F;
+  private nb = 0;
   private made: Map<number, PacketFact> | null = null;
   private texts: Map<number, string> | null = null;
 
   constructor(readonly limit: number) {}
 
-  /** Stores one packet; returns its index, or -1 when the log is full. */
-  add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, tsVal: number | null, layout: number, length: number): number {
+  /** Stores one packet; returns its index, or -1 when the log is full. The timestamp value is given as its 32 bits in
+   * an int32, `tsBits` (a small integer: a TSval above 2^31 as a plain number would be a heap object per packet), and
+   * `hasTs`. */
+  add(at: Instant, frame: number, input: number, kind: number, ttl: number, ipId: number | null, dontFragment: boolean, window: number, hasTs: boolean, tsBits: number, layout: number, length: number): number {
     const i = this.length;
     if (i >= this.limit) return -1;
-    if ((i + 1) * F > this.f.length) this.grow();
+    if (i === this.cap) this.grow();
     const f = this.f;
     const n = this.n;
     const fi = i * F;
-    const ni = i * I;
+    const ni = this.nb + i * I;
     f[fi] = at;
     f[fi + 1] = frame;
-    f[fi + 2] = tsVal === null ? NaN : tsVal;
-    f[fi + 3] = 0;
-    f[fi + 4] = length;
-    f[fi + 5] = NaN;
+    f[fi + 2] = 0;
+    f[fi + 3] = NaN;
     n[ni] = input;
-    n[ni + 1] = kind;
-    n[ni + 2] = ttl;
-    n[ni + 3] = ipId === null ? -1 : ipId;
-    n[ni + 4] = window;
-    n[ni + 5] = dontFragment ? 1 : 0;
-    n[ni + 6] = layout;
+    n[ni + 1] = kind | (dontFragment ? DF_BIT : 0) | (hasTs ? TS_BIT : 0) | (ipId === null ? 0 : IPID_BIT) | ((ttl & 0xff) << TTL_SHIFT) | ((layout + 1) << LAYOUT_SHIFT);
+    n[ni + 2] = (ipId === null ? 0 : ipId & 0xffff) | ((window & 0xffff) << 16);
+    n[ni + 3] = hasTs ? tsBits : 0;
+    n[ni + 4] = length;
     this.length = i + 1;
     return i;
   }
@@ -90,11 +100,11 @@ export class PacketLog {
   }
 
   setOffset(i: number, offset: number): void {
-    this.f[i * F + 3] = offset;
+    this.f[i * F + 2] = offset;
   }
 
   setAckOffset(i: number, offset: number | null): void {
-    this.f[i * F + 5] = offset === null ? NaN : offset;
+    this.f[i * F + 3] = offset === null ? NaN : offset;
   }
 
   atOf(i: number): Instant {
@@ -102,11 +112,11 @@ export class PacketLog {
   }
 
   kindOf(i: number): number {
-    return this.n[i * I + 1]!;
+    return this.n[this.nb + i * I + 1]! & KIND_MASK;
   }
 
   ttlOf(i: number): number {
-    return this.n[i * I + 2]!;
+    return (this.n[this.nb + i * I + 1]! >> TTL_SHIFT) & 0xff;
   }
 
   /** Packet `i` as a PacketFact (the same object on every call). */
@@ -117,24 +127,24 @@ export class PacketLog {
     const f = this.f;
     const n = this.n;
     const fi = i * F;
-    const ni = i * I;
-    const tsVal = f[fi + 2]!;
-    const ackOffset = f[fi + 5]!;
-    const ipId = n[ni + 3]!;
-    const layout = n[ni + 6]!;
+    const ni = this.nb + i * I;
+    const ackOffset = f[fi + 3]!;
+    const packed = n[ni + 1]!;
+    const ids = n[ni + 2]!;
+    const layout = (packed >>> LAYOUT_SHIFT) - 1;
     const p: PacketFact = {
       at: f[fi]!,
       frame: f[fi + 1]!,
       input: n[ni]!,
-      kind: KINDS[n[ni + 1]!]!,
-      ttl: n[ni + 2]!,
-      ipId: ipId < 0 ? null : ipId,
-      dontFragment: n[ni + 5] === 1,
-      window: n[ni + 4]!,
-      tsVal: Number.isNaN(tsVal) ? null : tsVal,
+      kind: KINDS[packed & KIND_MASK]!,
+      ttl: (packed >> TTL_SHIFT) & 0xff,
+      ipId: packed & IPID_BIT ? ids & 0xffff : null,
+      dontFragment: (packed & DF_BIT) !== 0,
+      window: ids >>> 16,
+      tsVal: packed & TS_BIT ? n[ni + 3]! >>> 0 : null,
       optionLayout: layout < 0 ? (this.texts?.get(i) ?? '') : LAYOUT_NAMES[layout]!,
-      offset: f[fi + 3]!,
-      length: f[fi + 4]!,
+      offset: f[fi + 2]!,
+      length: n[ni + 4]!,
       ackOffset: Number.isNaN(ackOffset) ? null : ackOffset,
     };
     made.set(i, p);
@@ -144,14 +154,16 @@ export class PacketLog {
   /** Index of the first packet of `kind`, or -1. */
   firstOfKind(kind: number): number {
     const n = this.n;
-    for (let i = 0; i < this.length; i++) if (n[i * I + 1] === kind) return i;
+    const nb = this.nb;
+    for (let i = 0; i < this.length; i++) if ((n[nb + i * I + 1]! & KIND_MASK) === kind) return i;
     return -1;
   }
 
   /** Index of the last packet of `kind`, or -1. */
   lastOfKind(kind: number): number {
     const n = this.n;
-    for (let i = this.length - 1; i >= 0; i--) if (n[i * I + 1] === kind) return i;
+    const nb = this.nb;
+    for (let i = this.length - 1; i >= 0; i--) if ((n[nb + i * I + 1]! & KIND_MASK) === kind) return i;
     return -1;
   }
 
@@ -159,18 +171,19 @@ export class PacketLog {
   ofKind(kind: number): PacketFact[] {
     const out: PacketFact[] = [];
     const n = this.n;
-    for (let i = 0; i < this.length; i++) if (n[i * I + 1] === kind) out.push(this.get(i));
+    const nb = this.nb;
+    for (let i = 0; i < this.length; i++) if ((n[nb + i * I + 1]! & KIND_MASK) === kind) out.push(this.get(i));
     return out;
   }
 
   /** The TTL seen most often (the first to reach the highest count on ties), as fingerprint.mostCommon does. */
   mostCommonTtl(): number | undefined {
-    return mostCommonTtlOf(this.n, this.length, -1);
+    return mostCommonTtlOf(this.n, this.nb, this.length, -1);
   }
 
   /** mostCommonTtl over the packets of one kind only. */
   mostCommonTtlOfKind(kind: number): number | undefined {
-    return mostCommonTtlOf(this.n, this.length, kind);
+    return mostCommonTtlOf(this.n, this.nb, this.length, kind);
   }
 
   find(pred: (p: PacketFact, i: number) => boolean): PacketFact | undefined {
@@ -210,25 +223,32 @@ export class PacketLog {
 
   /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
   release(): void {
-    if (this.f.length) giveBlock(this.block);
-    this.block = EMPTY_F;
+    if (this.cap) giveBlock(this.f);
     this.f = EMPTY_F;
     this.n = EMPTY_I;
+    this.nb = 0;
+    this.cap = 0;
     this.length = 0;
   }
 
   private grow(): void {
     // Doubling, with both columns in one pooled buffer outside the JS heap: the garbage collector never copies them.
+    // The old block is copied whole to the start of the new one (it is smaller than the new number column's space),
+    // then its integer column moved to its new place: no view is made.
+    const old = this.cap;
     const cap = Math.min(this.limit, Math.max(16, this.length * 2));
-    const block = takeBlock(cap * (F * 8 + I * 4));
-    const f = new Float64Array(block.buffer, block.byteOffset, cap * F);
-    f.set(this.f); // full: grow runs only when every slot is used (a view would cost an object)
-    const n = new Int32Array(block.buffer, block.byteOffset + cap * F * 8, cap * I);
-    n.set(this.n);
-    if (this.f.length) giveBlock(this.block);
-    this.block = block;
+    const f = takeBlock(cap * (F * 8 + I * 4));
+    const n = intsOf(f);
+    const nb = cap * F * 2;
+    if (old) {
+      f.set(this.f);
+      n.copyWithin(nb, this.nb, this.nb + old * I);
+      giveBlock(this.f);
+    }
     this.f = f;
     this.n = n;
+    this.nb = nb;
+    this.cap = cap;
   }
 }
 
@@ -236,13 +256,14 @@ const EMPTY_F = new Float64Array(0);
 const EMPTY_I = new Int32Array(0);
 const TTL_COUNTS = new Int32Array(256);
 
-function mostCommonTtlOf(n: Int32Array, length: number, kind: number): number | undefined {
+function mostCommonTtlOf(n: Int32Array, nb: number, length: number, kind: number): number | undefined {
   TTL_COUNTS.fill(0);
   let best: number | undefined;
   let bestN = 0;
   for (let i = 0; i < length; i++) {
-    if (kind >= 0 && n[i * I + 1] !== kind) continue;
-    const ttl = n[i * I + 2]! & 0xff;
+    const packed = n[nb + i * I + 1]!;
+    if (kind >= 0 && (packed & KIND_MASK) !== kind) continue;
+    const ttl = (packed >> TTL_SHIFT) & 0xff;
     const c = ++TTL_COUNTS[ttl]!;
     if (c > bestN) {
       best = ttl;

@@ -11,9 +11,10 @@ export class RecentBytes {
 
   constructor(private readonly capacity: number) {}
 
-  /** Bytes delivered at `offset` (offsets only grow; a jump forward is a gap whose bytes are unknown). */
-  remember(bytes: Buffer, offset: number): void {
-    const length = bytes.length;
+  /** Bytes bytes[start..end) delivered at stream offset `offset` (offsets only grow; a jump forward is a gap whose
+   * bytes are unknown). */
+  remember(bytes: Buffer, start: number, stop: number, offset: number): void {
+    const length = stop - start;
     if (this.capacity <= 0 || length === 0) return;
     const end = offset + length;
     const floor = Math.max(offset !== this.end ? offset : this.floor, end - this.capacity);
@@ -25,30 +26,35 @@ export class RecentBytes {
     for (let i = Math.max(0, length - size); i < length; ) {
       const at = (offset + i) % size;
       const n = Math.min(length - i, size - at);
-      // The whole segment needs no view; a part (the segment wraps around the ring) gets a plain Uint8Array view, which
-      // is cheaper than Buffer#copy's argument checks and its own view.
-      if (i === 0 && n === length) ring.set(bytes, at);
-      else ring.set(new Uint8Array(bytes.buffer, bytes.byteOffset + i, n), at);
+      // A plain Uint8Array view of the part: cheaper than Buffer#copy, which makes its own view after argument checks.
+      ring.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start + i, n), at);
       i += n;
     }
   }
 
-  /** The stream is finished: its ring goes back to the pool for the next connection (no allocation, no zeroing). */
+  /** Size of the ring held (0 before the first bytes and after release). */
+  get heldBytes(): number {
+    return this.ring === null ? 0 : this.ring.length;
+  }
+
+  /** No more comparisons are needed (the stream is finished, or all it sent is acknowledged): the ring goes back to the
+   * pool for the next connection (no allocation, no zeroing). Bytes remembered later start a new ring. */
   release(): void {
     if (this.ring) giveRing(this.ring);
     this.ring = null;
     this.floor = this.end = 0;
   }
 
-  /** The first stream offset in `bytes` (sent again at `offset`) that differs from what was delivered, or null when
+  /** The first stream offset in bytes[start..end) (sent again at `offset`) that differs from what was delivered, or null when
    * every byte still remembered is the same. */
-  firstDifference(bytes: Buffer, offset: number): number | null {
+  firstDifference(bytes: Buffer, start: number, end: number, offset: number): number | null {
     const ring = this.ring;
     if (!ring) return null;
     const size = ring.length;
-    const start = Math.max(offset, this.floor);
-    const stop = Math.min(offset + bytes.length, this.end);
-    for (let o = start; o < stop; o++) if (ring[o % size] !== bytes[o - offset]) return o;
+    const from = Math.max(offset, this.floor);
+    const stop = Math.min(offset + end - start, this.end);
+    const shift = start - offset; // bytes[o + shift] is stream offset o
+    for (let o = from; o < stop; o++) if (ring[o % size] !== bytes[o + shift]) return o;
     return null;
   }
 

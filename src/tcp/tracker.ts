@@ -1,7 +1,6 @@
-import { u32be } from '../capture/byte-reads.js';
 import { ACK, FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
-import { parseTcpOptions } from '../decode/tcp-options.js';
+import { readTcpOptions, type OptionFacts } from '../decode/tcp-options.js';
 import { Connection, type ConnectionListener, type Endpoint, type RoleSource } from './connection.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 import type { ReassemblyLimits } from './half-stream.js';
@@ -53,6 +52,16 @@ export class ConnectionTracker {
   private leastRecent: Connection | null = null;
   private mostRecent: Connection | null = null;
   private nextId = 1;
+  private touches = 0;
+  // While packet times never go back, the activity list is also in order of last activity *time*, and connections
+  // close in time order: a sweep then looks only at the idle head of the list and at the closed connections that have
+  // lingered, in `closedInOrder`, instead of at every open connection. One packet back in time ends that for the run.
+  private timesInOrder = true;
+  private latestAt = -Infinity;
+  /** Closed connections in closing order from closedHead on (slots before it are emptied: a finished connection must
+   * not be kept alive by this list). */
+  private closedInOrder: (Connection | null)[] = [];
+  private closedHead = 0;
   /** Made once, not as a new closure for every connection opened. */
   private readonly listenerFor = (c: Connection): ConnectionListener => this.events.listenerFor(c);
   evicted = 0;
@@ -69,6 +78,8 @@ export class ConnectionTracker {
   }
 
   packet(p: TcpPacket, at: Instant): void {
+    if (at >= this.latestAt) this.latestAt = at;
+    else if (this.timesInOrder) this.timesOutOfOrder();
     const key = p.flowKey ?? flowKeyOf(p);
     let c = this.table.get(key);
     const flags = p.flags;
@@ -102,9 +113,12 @@ export class ConnectionTracker {
       this.finish(c.tableKey, c, 'end-of-capture');
       c = next;
     }
+    this.closedInOrder = [];
+    this.closedHead = 0;
   }
 
   private append(c: Connection): void {
+    c.touch = ++this.touches;
     c.lessRecent = this.mostRecent;
     c.moreRecent = null;
     if (this.mostRecent) this.mostRecent.moreRecent = c;
@@ -180,22 +194,27 @@ export class ConnectionTracker {
       o = p.options;
       oe = o.length;
     }
-    let tsVal: number | null = null;
+    // The TSval as its 32 bits in an int32 (see PacketLog.add), and whether there is one.
+    let hasTs = false;
+    let tsBits = 0;
     let layout = LAYOUT_NONE;
     let layoutText = '';
     if (oe - os === 12 && o[os] === 1 && o[os + 1] === 1 && o[os + 2] === 8 && o[os + 3] === 10) {
       // Nearly every packet after the handshake carries exactly NOP NOP TS (Linux, BSD): read it without the walk.
-      tsVal = u32be(o, os + 4);
+      hasTs = true;
+      tsBits = (o[os + 4]! << 24) | (o[os + 5]! << 16) | (o[os + 6]! << 8) | o[os + 7]!;
       layout = LAYOUT_NOP_NOP_TS;
     } else if (oe > os) {
-      const opts = parseTcpOptions(p.options);
-      tsVal = opts.tsVal;
+      const opts = OPTION_FACTS;
+      readTcpOptions(o, os, oe, opts);
+      hasTs = opts.hasTs;
+      tsBits = opts.tsBits;
       layoutText = opts.layout;
       layout = layoutId(layoutText);
     }
     const log = sender.packets;
     const kind = kindOf(flags, length);
-    const index = log.add(at, p.frame, p.input, kind, p.ttl, p.ipId, p.dontFragment, p.window, tsVal, layout, length);
+    const index = log.add(at, p.frame, p.input, kind, p.ttl, p.ipId, p.dontFragment, p.window, hasTs, tsBits, layout, length);
     if (index >= 0 && layout < 0) log.setLayoutText(index, layoutText);
     this.handshake(c, flags, at, fromClient);
     // The ACK first: it may prove a hole in the other direction lost, releasing bytes that came before this
@@ -206,12 +225,14 @@ export class ConnectionTracker {
         // Past the log's limit: the packet is only counted, but an ACK that advances still needs its facts.
         fact = {
           at, frame: p.frame, input: p.input, kind: KIND_NAMES[kind]!, ttl: p.ttl, ipId: p.ipId, dontFragment: p.dontFragment, window: p.window,
-          tsVal, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
+          tsVal: hasTs ? tsBits >>> 0 : null, optionLayout: layout < 0 ? layoutText : layoutName(layout), offset: 0, length, ackOffset: null,
         };
       }
       // A peer half not made yet has no sequence base: its answer is null, and making it here would only make garbage.
       const peer = fromClient ? c.serverHalfIfMade() : c.clientHalfIfMade();
-      const ackOffset = peer ? peer.acknowledgedBy(p.ack, log, index, fact) : null;
+      // (The ACK number as an int32: the same modulo 2^32, and a small integer, where a number above 2^31 passed on is a
+      // heap object per packet.)
+      const ackOffset = peer ? peer.acknowledgedBy(p.ack | 0, log, index, fact) : null;
       if (index >= 0) log.setAckOffset(index, ackOffset);
       else fact!.ackOffset = ackOffset;
     }
@@ -224,6 +245,7 @@ export class ConnectionTracker {
     c.lastAt = at;
     if (c.closedAt === null && ((flags & RST) || (c.finSent('client') && c.finSent('server')))) {
       c.closedAt = at;
+      if (this.timesInOrder) this.closedInOrder.push(c);
     }
   }
 
@@ -240,15 +262,61 @@ export class ConnectionTracker {
   /** Finishes the connections that closed (and lingered) or went idle by `now`. The caller calls it every
    * SWEEP_EVERY_FRAMES frames. */
   sweep(now: Instant): void {
+    if (!this.timesInOrder || now < this.latestAt) {
+      for (let c = this.leastRecent; c !== null; ) {
+        const next = c.moreRecent;
+        this.sweepOne(c, now);
+        c = next;
+      }
+      return;
+    }
+    // The same connections in the same order as the walk above: the head of the list, as long as a connection has
+    // been idle for the shorter timeout (every one after it has been idle for less), and after it the closed ones that
+    // have lingered, in list order.
     const o = this.options;
-    for (let c = this.leastRecent; c !== null; ) {
+    const idleFor = Math.min(o.idleTimeoutNs, o.emptyTimeoutNs);
+    let c = this.leastRecent;
+    while (c !== null && now - c.lastAt > idleFor) {
       const next = c.moreRecent;
-      const idle = now - c.lastAt;
-      if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
-      else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
-      else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
+      this.sweepOne(c, now);
       c = next;
     }
+    const stop = c === null ? Infinity : c.touch; // connections touched before this one were all looked at
+    const lingered: Connection[] = [];
+    const closed = this.closedInOrder;
+    let i = this.closedHead;
+    for (; i < closed.length; i++) {
+      const x = closed[i]!;
+      if (!x.finished) {
+        if (!(now - x.closedAt! > o.lingerNs)) break;
+        if (x.touch >= stop) lingered.push(x);
+      }
+      closed[i] = null;
+    }
+    // Keep the ones not lingered yet; drop the list's front once it is half the list.
+    this.closedHead = i;
+    if (i > 1024 && i * 2 > closed.length) {
+      this.closedInOrder = closed.slice(i);
+      this.closedHead = 0;
+    }
+    if (lingered.length > 1) lingered.sort((a, b) => a.touch - b.touch);
+    for (const x of lingered) this.finish(x.tableKey, x, 'closed');
+  }
+
+  /** Finishes `c` if it closed and lingered, or went idle, by `now`. */
+  private sweepOne(c: Connection, now: Instant): void {
+    const o = this.options;
+    const idle = now - c.lastAt;
+    if (c.closedAt !== null && now - c.closedAt > o.lingerNs) this.finish(c.tableKey, c, 'closed');
+    else if (idle > o.idleTimeoutNs) this.finish(c.tableKey, c, 'idle');
+    else if (idle > o.emptyTimeoutNs && !c.carriedData()) this.finish(c.tableKey, c, 'idle');
+  }
+
+  /** A packet went back in time: sweeps walk every connection from now on. */
+  private timesOutOfOrder(): void {
+    this.timesInOrder = false;
+    this.closedInOrder = [];
+    this.closedHead = 0;
   }
 
   /** Finishes the least recently active connection: the first in the activity list. */
@@ -262,6 +330,7 @@ export class ConnectionTracker {
   }
 
   private finish(key: string, c: Connection, why: 'closed' | 'idle' | 'evicted' | 'end-of-capture'): void {
+    c.finished = true;
     this.table.delete(key);
     this.unlink(c);
     c.clientHalfIfMade()?.finish();
@@ -279,6 +348,9 @@ function kindOf(flags: number, payloadLength: number): number {
   if (flags & FIN) return KIND_FIN;
   return KIND_ACK;
 }
+
+/** Filled by readTcpOptions for each packet whose options are not the usual NOP NOP TS (one for the run). */
+const OPTION_FACTS: OptionFacts = { layout: '', hasTs: false, tsBits: 0 };
 
 const KIND_NAMES: readonly PacketKind[] = ['syn', 'syn-ack', 'data', 'ack', 'fin', 'rst'];
 
