@@ -2,10 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { BodyScanner } from '../src/smtp/body-scanner.js';
 import { parseCommandLine } from '../src/smtp/commands.js';
 import { LineFramer, type Line } from '../src/smtp/line-framer.js';
+import { indexOfByteWithin } from '../src/smtp/bounded-search.js';
 
 // The SMTP layer reads lines and message headers from bytes without making whole-line strings, and reads a message's
 // headers as soon as its header block is complete. These check that against the plain way of doing it, on random
-// input cut into random segments.
+// input cut into random segments. Each segment is handed as the TCP layer hands it: a range of a larger buffer whose
+// other bytes (other frames) are full of line ends and dots that must not be read, and must be left as they were.
+
+const BEFORE = Buffer.from('\r\n.\r\nx.\n', 'latin1');
+const AFTER = Buffer.from('\n.\r\n.\n\n250 ok\r\n', 'latin1');
+
+/** `segment` inside other bytes: [buffer, start, end]. */
+function amid(segment: Buffer): [Buffer, number, number] {
+  return [Buffer.concat([BEFORE, segment, AFTER]), BEFORE.length, BEFORE.length + segment.length];
+}
+
+describe('bounded byte search', () => {
+  it('finds the first byte within [from, end) only, and leaves the buffer as it was', () => {
+    const random = randomGenerator(3);
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Buffer.from(Array.from({ length: random(40) }, () => [10, 46, 97][random(3)]!));
+      const copy = Buffer.from(bytes);
+      const from = random(bytes.length + 2);
+      const end = random(bytes.length + 2);
+      const byte = [10, 46][random(2)]!;
+      const plain = from < end ? bytes.subarray(from, Math.min(end, bytes.length)).indexOf(byte) : -1;
+      expect(indexOfByteWithin(bytes, byte, from, end)).toBe(plain < 0 ? -1 : from + plain);
+      expect(bytes.equals(copy)).toBe(true);
+    }
+  });
+});
 
 function randomGenerator(seed: number): (n: number) => number {
   let s = seed;
@@ -40,7 +66,9 @@ describe('message headers read while the body streams', () => {
       const scanner = new BodyScanner(keep);
       for (let pos = 0; pos < body.length; ) {
         const size = 1 + random(6);
-        scanner.scan(body.subarray(pos, pos + size), 0);
+        const [bytes, start, end] = amid(body.subarray(pos, pos + size));
+        expect(scanner.scan(bytes, start, end)).toBe(-1); // the ".\r\n" lines around it are other frames'
+        expect(bytes.equals(amid(body.subarray(pos, pos + size))[0])).toBe(true);
         pos += size;
       }
       expect(scanner.headers(), JSON.stringify({ header, keep })).toEqual(headersThePlainWay(body.subarray(0, keep)));
@@ -64,7 +92,8 @@ describe('line framing', () => {
       };
       for (let pos = 0; pos < stream.length; ) {
         const size = 1 + random(5);
-        framer.push(stream.subarray(pos, pos + size), pos, 0, onLine);
+        const [bytes, start, end] = amid(stream.subarray(pos, pos + size));
+        framer.push(bytes, pos - start, 0, onLine, start, end);
         pos += size;
       }
       // The plain way: split the whole stream at each LF, keep the first maxKept bytes of each line.

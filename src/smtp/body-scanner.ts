@@ -1,3 +1,5 @@
+import { indexOfByteWithin } from './bounded-search.js';
+
 /** Finds the end of a DATA body (a line holding only ".", RFC 5321 §4.1.1.4) across segment boundaries, counting the
  * body's bytes without keeping them — except the first few KB, enough to read Message-ID and Subject. */
 export class BodyScanner {
@@ -16,14 +18,14 @@ export class BodyScanner {
 
   constructor(private readonly maxHeadBytes = 16_384) {}
 
-  /** Scans bytes[from..]; returns the index just past the terminating ".\r\n" line, or -1 if the body goes on. The
-   * terminator's own three bytes are not counted in `bytes`. */
-  scan(bytes: Buffer, from: number): number {
+  /** Scans bytes[from, end); returns the index just past the terminating ".\r\n" line, or -1 if the body goes on.
+   * The terminator's own three bytes are not counted in `bytes`. */
+  scan(bytes: Buffer, from: number, end = bytes.length): number {
     let pos = from;
-    const len = bytes.length;
+    const len = end;
     while (pos < len) {
       if (this.dot > 0 || (this.atLineStart && bytes[pos] === 0x2e)) {
-        const end = this.continueDot(bytes, pos);
+        const end = this.continueDot(bytes, pos, len);
         if (end >= 0) return end;
         if (this.dot > 0) return -1; // need more bytes to decide
         pos = this.resumeAfterDot;
@@ -31,8 +33,8 @@ export class BodyScanner {
       }
       // Only a "." at the start of a line can end the body: find the next "." right after a LF (memchr for the dots)
       // and count everything before it in one step. A "." at `pos` itself is not at a line start here.
-      let dot = bytes.indexOf(0x2e, pos + 1);
-      while (dot > 0 && bytes[dot - 1] !== 10) dot = bytes.indexOf(0x2e, dot + 1);
+      let dot = indexOfByteWithin(bytes, 0x2e, pos + 1, len);
+      while (dot > 0 && bytes[dot - 1] !== 10) dot = indexOfByteWithin(bytes, 0x2e, dot + 1, len);
       const stop = dot < 0 ? len : dot;
       this.count(bytes, pos, stop);
       pos = stop;
@@ -66,14 +68,14 @@ export class BodyScanner {
 
   private resumeAfterDot = 0;
 
-  private continueDot(bytes: Buffer, pos: number): number {
+  private continueDot(bytes: Buffer, pos: number, end: number): number {
     // State machine over ".", ".\r", ".\r\n" (a bare ".\n" is accepted too, as Postfix does).
     let p = pos;
     if (this.dot === 0) {
       this.dot = 1;
       p++;
     }
-    while (p < bytes.length) {
+    while (p < end) {
       const b = bytes[p]!;
       if (this.dot === 1 && b === 13) {
         this.dot = 2;

@@ -1,4 +1,5 @@
 import type { Instant } from '../tcp/facts.js';
+import { indexOfByteWithin } from './bounded-search.js';
 
 /** One line of an SMTP stream, as a view: its bytes are `bytes[start, end)` (latin1, terminator removed, cut at the
  * keep limit), where it starts in the stream, its length on the wire including the terminator, and when its first
@@ -56,17 +57,17 @@ export class LineFramer {
 
   constructor(private readonly maxKept: number) {}
 
-  /** Feed bytes at stream `offset`; hands `reader` each completed line (stopping early if it returns false).
-   * Returns where reading stopped in `bytes`; a partial line waits for more. */
-  push(bytes: Buffer, offset: number, at: Instant, reader: LineReader | LineCallback, from = 0): number {
+  /** Feed bytes[from, end), where bytes[0] is at stream offset `offset`; hands `reader` each completed line (stopping
+   * early if it returns false). Returns where reading stopped in `bytes`; a partial line waits for more. */
+  push(bytes: Buffer, offset: number, at: Instant, reader: LineReader | LineCallback, from = 0, end = bytes.length): number {
     let pos = from;
-    while (pos < bytes.length) {
-      const nl = bytes.indexOf(10, pos);
-      const end = nl < 0 ? bytes.length : nl + 1;
-      if (this.start < 0 && nl >= 0 && end - pos <= this.maxKept) {
+    while (pos < end) {
+      const nl = indexOfByteWithin(bytes, 10, pos, end);
+      const lineEnd = nl < 0 ? end : nl + 1;
+      if (this.start < 0 && nl >= 0 && lineEnd - pos <= this.maxKept) {
         // The common case: a whole line inside this segment, nothing pending: read it in place, no copies.
-        const stop = this.hand(reader, this.wholeLine(bytes, pos, end, offset, at));
-        pos = end;
+        const stop = this.hand(reader, this.wholeLine(bytes, pos, lineEnd, offset, at));
+        pos = lineEnd;
         if (stop) return pos;
         continue;
       }
@@ -74,13 +75,13 @@ export class LineFramer {
         this.start = offset + pos;
         this.startAt = at;
       }
-      this.total += end - pos;
+      this.total += lineEnd - pos;
       if (this.kept < this.maxKept) {
-        const take = Math.min(end - pos, this.maxKept - this.kept);
+        const take = Math.min(lineEnd - pos, this.maxKept - this.kept);
         this.parts.push(Buffer.from(bytes.subarray(pos, pos + take)));
         this.kept += take;
       }
-      pos = end;
+      pos = lineEnd;
       if (nl >= 0) {
         // The consumer may ask to stop here (e.g. a command that changes how the next bytes are read).
         if (this.hand(reader, this.complete())) return pos;

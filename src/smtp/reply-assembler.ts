@@ -25,8 +25,9 @@ export class ReplyAssembler implements LineReader {
     this.lines = new LineFramer(maxLineChars);
   }
 
-  push(bytes: Buffer, offset: number, at: Instant): void {
-    this.lines.push(bytes, offset, at, this);
+  /** Server bytes[from, end), where bytes[0] is at stream offset `base`. */
+  push(bytes: Buffer, base: number, at: Instant, from = 0, end = bytes.length): void {
+    this.lines.push(bytes, base, at, this, from, end);
   }
 
   /** Server lines longer than the keep limit (their text was cut). */

@@ -104,7 +104,7 @@ export class SmtpSession {
   };
 
   private static clientSideData(this: { session: SmtpSession }, bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
-    this.session.clientData(bytes.subarray(start, end), offset, at); // the TCP layer hands a range of the frame's buffer
+    this.session.clientData(bytes, start, end, offset, at);
   }
 
   private static clientSideGap(this: { session: SmtpSession }, offset: number, length: number): void {
@@ -124,7 +124,7 @@ export class SmtpSession {
   };
 
   private static serverSideData(this: { session: SmtpSession }, bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
-    this.session.serverData(bytes.subarray(start, end), offset, at); // the TCP layer hands a range of the frame's buffer
+    this.session.serverData(bytes, start, end, offset, at);
   }
 
   private static serverSideGap(this: { session: SmtpSession }, offset: number, length: number): void {
@@ -185,50 +185,55 @@ export class SmtpSession {
 
   // ---- client side ----
 
-  private clientData(bytes: Buffer, offset: number, at: Instant): void {
+  // The TCP layer hands each delivery as bytes[start, end) of the frame's buffer, with `offset` the stream offset of
+  // bytes[start]: no view is made for it. Below, `base` is the stream offset of bytes[0] (offset - start), so that
+  // position i in the buffer is stream offset base + i, and `end` bounds every read.
+
+  private clientData(bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
     if (!this.sawClientData) {
       this.sawClientData = true;
-      if (looksLikeTlsHandshake(bytes) && !this.sawServerData) {
+      if (looksLikeTlsHandshake(bytes, start, end) && !this.sawServerData) {
         this.tls = { at, implicit: true };
         this.mode = 'encrypted';
-      } else if (!this.sawServerData && looksLikeSocks5Greeting(bytes)) {
+      } else if (!this.sawServerData && looksLikeSocks5Greeting(bytes.subarray(start, end))) {
         const shared = { method: 0 };
         this.socks = { client: new Socks5Side('client', shared), server: new Socks5Side('server', shared) };
         this.anomalies.push({ kind: 'socks5', offset, at, detail: 'the dialogue is relayed through a SOCKS5 proxy; its handshake is skipped' });
       }
     }
-    let from = 0;
-    if (this.socks && !this.socks.client.done) from = this.socks.client.take(bytes);
-    if (from < bytes.length) this.process(bytes, offset, at, from);
+    let from = start;
+    if (this.socks && !this.socks.client.done) from += this.socks.client.take(bytes.subarray(start, end));
+    if (from < end) this.process(bytes, end, offset - start, at, from);
   }
 
   /** A SOCKS5 handshake in front of the dialogue (e.g. SMTP through a proxy on port 1080). */
   private socks: { client: Socks5Side; server: Socks5Side } | null = null;
 
-  private process(bytes: Buffer, offset: number, at: Instant, from: number): void {
+  /** Reads client bytes[from, end), where bytes[0] is at stream offset `base`. */
+  private process(bytes: Buffer, end: number, base: number, at: Instant, from: number): void {
     let pos = from;
-    while (pos < bytes.length) {
+    while (pos < end) {
       if (this.mode === 'encrypted') return;
       if (this.mode === 'tls-pending') {
-        this.tlsOrPlaintext(bytes.subarray(pos), at);
+        this.tlsOrPlaintext(bytes.subarray(pos, end), at);
         continue;
       }
       if (this.pausedFor) {
-        this.hold({ bytes: Buffer.from(bytes.subarray(pos)), offset: offset + pos, length: bytes.length - pos, at });
+        this.hold({ bytes: Buffer.from(bytes.subarray(pos, end)), offset: base + pos, length: end - pos, at });
         return;
       }
       if (this.mode === 'body') {
-        const end = this.body!.scan(bytes, pos);
-        if (end < 0) return;
-        this.endOfBody(offset + end - 3, at);
-        pos = end;
+        const after = this.body!.scan(bytes, pos, end);
+        if (after < 0) return;
+        this.endOfBody(base + after - 3, at);
+        pos = after;
       } else if (this.mode === 'bdat') {
-        const take = Math.min(this.bdatLeft, bytes.length - pos);
+        const take = Math.min(this.bdatLeft, end - pos);
         this.bdatLeft -= take;
         pos += take;
         if (this.bdatLeft === 0) this.mode = 'command';
       } else {
-        pos = this.clientLines.push(bytes, offset, at, this.client, pos);
+        pos = this.clientLines.push(bytes, base, at, this.client, pos, end);
       }
     }
   }
@@ -252,7 +257,7 @@ export class SmtpSession {
   }
 
   private replay(h: Held): void {
-    if (h.bytes) this.process(h.bytes, h.offset, h.at, 0);
+    if (h.bytes) this.process(h.bytes, h.bytes.length, h.offset, h.at, 0);
     else this.clientGap(h.offset, h.length);
   }
 
@@ -415,8 +420,8 @@ export class SmtpSession {
 
   // ---- server side ----
 
-  private serverData(bytes: Buffer, offset: number, at: Instant): void {
-    if (!this.sawServerData && this.tls?.implicit && looksLikeReplyStart(bytes)) {
+  private serverData(bytes: Buffer, start: number, end: number, offset: number, at: Instant): void {
+    if (!this.sawServerData && this.tls?.implicit && looksLikeReplyStart(bytes.subarray(start, end))) {
       // The client opened with TLS (implicit TLS, port 465) and the server answered in plaintext SMTP.
       this.serverSpeaksPlaintext = true;
       this.anomalies.push({ kind: 'tls-mismatch', offset, at, detail: 'the client opened with a TLS handshake (implicit TLS, as on port 465) but the server answered in plaintext SMTP: one side is configured for the wrong mode' });
@@ -424,19 +429,19 @@ export class SmtpSession {
     if (this.mode === 'encrypted' && this.tls && !this.serverSpeaksPlaintext) return;
     if (!this.sawServerData) {
       this.sawServerData = true;
-      if (looksLikeTlsHandshake(bytes) && !this.banner) {
+      if (looksLikeTlsHandshake(bytes, start, end) && !this.banner) {
         this.tls = { at, implicit: true };
         this.mode = 'encrypted';
         return;
       }
     }
     if (this.socks && !this.socks.server.done) {
-      const used = this.socks.server.take(bytes);
-      if (used >= bytes.length) return;
-      this.replies.push(bytes.subarray(used), offset + used, at);
+      const used = this.socks.server.take(bytes.subarray(start, end));
+      if (start + used >= end) return;
+      this.replies.push(bytes, offset - start, at, start + used, end);
       return;
     }
-    this.replies.push(bytes, offset, at);
+    this.replies.push(bytes, offset - start, at, start, end);
   }
 
   private serverGap(offset: number, length: number): void {
@@ -500,7 +505,7 @@ export class SmtpSession {
 
   /** First client bytes after a 220 to STARTTLS: a TLS record (encrypted from here) or plaintext commands. */
   private tlsOrPlaintext(bytes: Buffer, at: Instant): void {
-    if (looksLikeTlsHandshake(bytes)) {
+    if (looksLikeTlsHandshake(bytes, 0, bytes.length)) {
       this.tls = { at: this.tlsPendingAt, implicit: false };
       this.mode = 'encrypted';
       this.held = [];
@@ -574,9 +579,9 @@ function newTransaction(mail: Command): Transaction {
   return { mail, mailFrom: pathArgument(mail.argument), rcpts: [], data: null, end: null, dataBytes: 0, messageId: null, subject: null, outcome: 'incomplete' };
 }
 
-/** A TLS record header of type handshake (22) and version 3.x (RFC 8446 §5.1). */
-function looksLikeTlsHandshake(b: Buffer): boolean {
-  return b.length >= 3 && b[0] === 0x16 && b[1] === 0x03 && b[2]! <= 0x04;
+/** A TLS record header of type handshake (22) and version 3.x (RFC 8446 §5.1) at b[start, end). */
+function looksLikeTlsHandshake(b: Buffer, start: number, end: number): boolean {
+  return end - start >= 3 && b[start] === 0x16 && b[start + 1] === 0x03 && b[start + 2]! <= 0x04;
 }
 
 function looksLikeReplyStart(b: Buffer): boolean {
