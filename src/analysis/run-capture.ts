@@ -8,9 +8,8 @@ import { IpReassembler } from '../decode/ip-reassembly.js';
 import { computeFacts } from '../diagnose/facts.js';
 import { diagnoseConnection } from '../diagnose/engine.js';
 import { limitFindings, limitHits, retransmissionMismatchFindings, type LimitHit } from '../diagnose/rules/limits.js';
-import { SmtpSession, type SessionLimits } from '../smtp/session.js';
-import type { Connection } from '../tcp/connection.js';
-import type { StreamSink } from '../tcp/half-stream.js';
+import type { SessionLimits } from '../smtp/session.js';
+import { SessionSlot } from './session-slot.js';
 import { ConnectionTracker, SWEEP_EVERY_FRAMES, type TrackerOptions } from '../tcp/tracker.js';
 import { Clock } from './clock.js';
 import { buildConnectionJson, flightSummaryOfFacts } from './connection-json.js';
@@ -59,8 +58,6 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
   const inputs = paths.map((p, i) => new CaptureInput(p, i));
   const accounting = inputs.map(() => ({ tcp: 0 }) as Record<string, number>);
   const countsOthers = !shard || shard.index === 0;
-  const sessions = new Map<Connection, SmtpSession>();
-  const openedAt = new Map<number, number>();
   let otherTcp = 0;
   let clock: Clock | null = null;
   let frames = 0;
@@ -69,28 +66,16 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
   const tracker = new ConnectionTracker(
     {
       listenerFor(c) {
-        // The SMTP session is made on the first byte of payload, not at the SYN: a SYN flood's half-open connections
-        // then cost only their TCP state. Once made, the session's own sinks take over (no extra hop per delivery).
-        const client: StreamSink = { data: (b, s, e, off, t) => open().client.data(b, s, e, off, t), gap: (off, n, r) => open().client.gap(off, n, r) };
-        const server: StreamSink = { data: (b, s, e, off, t) => open().server.data(b, s, e, off, t), gap: (off, n, r) => open().server.gap(off, n, r) };
-        const open = (): SmtpSession => {
-          const s = new SmtpSession(c.roleSource !== 'port', o.session);
-          sessions.set(c, s);
-          Object.assign(client, s.client);
-          Object.assign(server, s.server);
-          return s;
-        };
-        return { client, server };
+        return new SessionSlot(c.roleSource !== 'port', o.session);
       },
       opened(c) {
-        openedAt.set(c.id, frames + 1);
+        (c.listener as SessionSlot).openedAt = frames + 1;
         sink.opened?.(frames + 1);
       },
       finished(c, why) {
-        const session = sessions.get(c) ?? new SmtpSession(c.roleSource !== 'port', o.session);
-        sessions.delete(c);
-        const opened = openedAt.get(c.id)!;
-        openedAt.delete(c.id);
+        const slot = c.listener as SessionSlot;
+        const session = slot.finalSession();
+        const opened = slot.openedAt;
         session.finish();
         const onSmtpPort = o.smtpPorts.has(c.server.port);
         const hits = limitHits(c, session, why, o.tracker, o.session);
