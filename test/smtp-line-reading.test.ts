@@ -3,6 +3,7 @@ import { BodyScanner } from '../src/smtp/body-scanner.js';
 import { parseCommandLine } from '../src/smtp/commands.js';
 import { LineFramer, type Line } from '../src/smtp/line-framer.js';
 import { indexOfByteWithin } from '../src/smtp/bounded-search.js';
+import { sharedTextOf } from '../src/smtp/shared-text.js';
 
 // The SMTP layer reads lines and message headers from bytes without making whole-line strings, and reads a message's
 // headers as soon as its header block is complete. These check that against the plain way of doing it, on random
@@ -137,5 +138,19 @@ describe('line framing', () => {
       { verb: 'A'.repeat(32), argument: 'x' },
       { verb: 'QU\tIT', argument: 'now' },
     ]);
+  });
+});
+
+describe('reply texts shared between connections', () => {
+  it('read the same as the bytes decoded, whether seen before, colliding in the table or new', () => {
+    const random = randomGenerator(5);
+    const words = ['250', 'PIPELINING', '2.1.0 Ok', 'SIZE 10240000', '\u00e9t\u00e9', ' ', 'x'.repeat(70)];
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      for (let n = random(4); n > 0; n--) text += words[random(words.length)];
+      const [bytes, start, end] = amid(Buffer.from(text, 'latin1'));
+      const got = sharedTextOf(bytes, start, end);
+      expect(got).toBe(text);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Instant } from '../tcp/facts.js';
 import { LineFramer, type Line, type LineReader } from './line-framer.js';
 import type { Reply, SmtpAnomaly } from './model.js';
-import { sharedText } from './shared-text.js';
+import { sharedTextOf } from './shared-text.js';
 
 /** Lines kept of one multi-line reply (an EHLO answer has a dozen; RFC 5321 sets no limit). */
 const MAX_REPLY_LINES_KEPT = 1000;
@@ -63,7 +63,8 @@ export class ReplyAssembler implements LineReader {
     const code = (c0 - 0x30) * 100 + (c1 - 0x30) * 10 + (c2 - 0x30);
     const separator = l.charAt(3);
     const more = separator === 0x2d;
-    const text = sharedText(l.textFrom(more || separator === 0x20 ? 4 : 3));
+    const from = more || separator === 0x20 ? 4 : 3;
+    const text = sharedTextOf(l.bytes, l.start + Math.min(from, l.end - l.start), l.end);
     let r = this.partial;
     if (r && r.code !== code) {
       this.listener.anomaly({ kind: 'reply-code-mismatch', offset: l.offset, at: l.at, detail: `continuation line has code ${code}, reply began with ${r.code}` });
