@@ -1,5 +1,5 @@
 import type { CaptureError } from '../capture/errors.js';
-import { correlateFlights, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
+import { correlateFlights, FlightSizeLog, type FlightSummary } from '../diagnose/rules/flight-size-threshold.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../smtp/session.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tcp/tracker.js';
 import { LimitLog } from './limit-log.js';
@@ -52,11 +52,11 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
   };
   const connections: ConnectionJson[] = [];
   /** Just what the cross-connection rule needs, kept for every connection even when the report streams. */
-  const flightSummaries: FlightSummary[] = [];
+  const pipelinedFlights = new FlightSizeLog();
   const limitLog = new LimitLog();
   const collect = {
     connection(json: ConnectionJson, flights: FlightSummary): void {
-      flightSummaries.push(flights);
+      pipelinedFlights.add(flights);
       const kept = options.onConnection ? options.onConnection(json) : json;
       if (kept) connections.push(kept);
     },
@@ -93,7 +93,7 @@ export async function analyze(paths: string[], options: AnalyzeOptions = {}): Pr
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       inputs,
       connections,
-      capture: { findings: correlateFlights(flightSummaries), otherTcpConnections: result.otherTcp, limits },
+      capture: { findings: correlateFlights(pipelinedFlights), otherTcpConnections: result.otherTcp, limits },
     },
     errors: result.errors,
     stats: { peakOpenConnections: result.peakOpenConnections },

@@ -16,17 +16,62 @@ interface SizedFlight {
   stalled: boolean;
 }
 
-/** Across all connections: do pipelined flights stall by size? This is the experiment the incident's investigator ran by
- * hand (512 worked, 513 failed, 514 worked, 1025 answered only its first 512 bytes). */
-export function correlateFlights(connections: FlightSummary[]): FindingJson[] {
-  const flights: SizedFlight[] = [];
-  // In connection order, whatever order they finished in (a sharded run finishes them in another).
-  for (const c of [...connections].sort((a, b) => a.id - b.id)) {
-    for (const f of c.flights) {
+/** The pipelined flights of every connection, kept for the comparison at the end of the capture in three number
+ * columns (connection, size, stalled): a few bytes each instead of the summaries' objects, so that what the capture
+ * keeps until its end does not grow with the file by more than that. */
+export class FlightSizeLog {
+  private connection = new Int32Array(64);
+  private size = new Float64Array(64);
+  private stalled = new Uint8Array(64);
+  private count = 0;
+  /** Whether connections were added in increasing id order (then no sort is needed at the end). */
+  private ordered = true;
+
+  add(summary: FlightSummary): void {
+    for (const f of summary.flights) {
       if (f.commands < 2) continue; // a pipelined group has several commands
-      flights.push({ connection: c.id, size: f.length, stalled: f.replyBoundary < f.offset + f.length });
+      const n = this.count;
+      if (n === this.connection.length) this.grow();
+      if (n > 0 && this.connection[n - 1]! > summary.id) this.ordered = false;
+      this.connection[n] = summary.id;
+      this.size[n] = f.length;
+      this.stalled[n] = f.replyBoundary < f.offset + f.length ? 1 : 0;
+      this.count = n + 1;
     }
   }
+
+  /** The flights in connection order (whatever order connections finished in: a sharded run finishes them in
+   * another), each connection's in the order they were sent. */
+  flights(): SizedFlight[] {
+    const order = Array.from({ length: this.count }, (_, i) => i);
+    if (!this.ordered) order.sort((a, b) => this.connection[a]! - this.connection[b]! || a - b);
+    return order.map((i) => ({ connection: this.connection[i]!, size: this.size[i]!, stalled: this.stalled[i] === 1 }));
+  }
+
+  private grow(): void {
+    const n = this.connection.length * 2;
+    const connection = new Int32Array(n);
+    connection.set(this.connection);
+    const size = new Float64Array(n);
+    size.set(this.size);
+    const stalled = new Uint8Array(n);
+    stalled.set(this.stalled);
+    this.connection = connection;
+    this.size = size;
+    this.stalled = stalled;
+  }
+}
+
+/** Across all connections: do pipelined flights stall by size? This is the experiment the incident's investigator ran by
+ * hand (512 worked, 513 failed, 514 worked, 1025 answered only its first 512 bytes). */
+export function correlateFlights(connections: FlightSummary[] | FlightSizeLog): FindingJson[] {
+  let log = connections;
+  if (Array.isArray(log)) {
+    const all = new FlightSizeLog();
+    for (const c of log) all.add(c);
+    log = all;
+  }
+  const flights = log.flights();
   const stalled = flights.filter((f) => f.stalled);
   const answered = flights.filter((f) => !f.stalled);
   if (!stalled.length || !answered.length) return [];
