@@ -8,6 +8,9 @@ import type { BytesOrigin } from '../tcp/bytes-origin.js';
  * position. */
 export class CaptureFiles implements BytesOrigin {
   private readonly fds: number[] = [];
+  /** Per input, the view of the read buffer its frames are parsed from, and the file position of its byte 0. */
+  private readonly views: (Buffer | null)[] = [];
+  private readonly bases: number[] = [];
   /** Per input, the read buffer's memory, and the file position of that memory's byte 0. */
   private readonly memory: (ArrayBufferLike | null)[] = [];
   private readonly origin: number[] = [];
@@ -15,23 +18,30 @@ export class CaptureFiles implements BytesOrigin {
   /** Input `input` is read from file descriptor `fd`, which this now owns (closed by `close`). */
   adopt(input: number, fd: number): void {
     this.fds[input] = fd;
-    this.memory[input] = null;
+    this.unplace(input);
   }
 
-  /** Input `input`'s frames now lie in `buf`, whose byte 0 is at file position `base`. */
-  place(input: number, buf: Buffer, base: number): void {
-    this.memory[input] = buf.buffer;
-    this.origin[input] = base - buf.byteOffset;
+  /** Input `input`'s frames are now parsed from `view` (of the reader's buffer), whose byte 0 is at file position
+   * `base`. */
+  place(input: number, view: Buffer, base: number): void {
+    this.views[input] = view;
+    this.bases[input] = base;
+    this.memory[input] = view.buffer;
+    this.origin[input] = base - view.byteOffset;
   }
 
   /** Input `input` hands on no more frames from its buffer. */
   unplace(input: number): void {
+    this.views[input] = null;
     this.memory[input] = null;
   }
 
   positionOf(input: number, bytes: Buffer, index: number): number {
+    // A single input's packets are read in place in the very view parsed (RecordFrame): one comparison.
+    if (bytes === this.views[input]) return this.bases[input]! + index;
     const m = this.memory[input];
-    // Only a view of the reader's own buffer is the file's bytes in place (its memory is its own: 1 MB, never pooled).
+    // Otherwise only a view of the reader's own buffer is the file's bytes in place (a frame kept for merging several
+    // inputs); its memory is its own (1 MB, never pooled), so no copy or reassembled datagram shares it.
     if (m === undefined || m === null || bytes.buffer !== m) return -1;
     return this.origin[input]! + bytes.byteOffset + index;
   }

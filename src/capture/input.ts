@@ -141,7 +141,7 @@ export class CaptureInput {
       if (n === 0) break;
       have += n;
       const view = buf.subarray(0, have);
-      this.files?.place(this.index, buf, base);
+      this.files?.place(this.index, view, base);
       const chunk = this.parseChunk(parser, view, base, direct);
       parser = chunk.parser;
       const { batch, used, fault } = chunk;
