@@ -2,6 +2,7 @@ import type { CaptureError } from '../capture/errors.js';
 import type { Frame } from '../capture/frame.js';
 import { capturedLength } from '../capture/record-frame.js';
 import { CaptureInput } from '../capture/input.js';
+import { CaptureFiles } from '../capture/capture-files.js';
 import { readFrames } from '../capture/merge.js';
 import { decodeFrame } from '../decode/ip-tcp.js';
 import { IpReassembler } from '../decode/ip-reassembly.js';
@@ -55,7 +56,9 @@ export interface RunResult {
  * and diagnoses each as it finishes. With a shard, only the connections whose 4-tuple hashes to it are rebuilt (every
  * frame is still read, and counted only by shard 0). */
 export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, shard: Shard | null = null): Promise<RunResult> {
-  const inputs = paths.map((p, i) => new CaptureInput(p, i));
+  // Files read in place stay open until the tracker is done: retransmissions are compared by reading them back.
+  const files = new CaptureFiles();
+  const inputs = paths.map((p, i) => new CaptureInput(p, i, files));
   const accounting = inputs.map(() => ({ tcp: 0 }) as Record<string, number>);
   const countsOthers = !shard || shard.index === 0;
   let otherTcp = 0;
@@ -97,6 +100,7 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
       },
     },
     o.tracker,
+    files,
   );
 
   const fragments = new IpReassembler((input, fate, n) => {
@@ -148,7 +152,11 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
   });
   fragments.finish();
   peakOpen = Math.max(peakOpen, tracker.openCount);
-  tracker.finishAll();
+  try {
+    tracker.finishAll();
+  } finally {
+    files.close();
+  }
 
   return {
     inputs: inputs.map((i, n) => ({

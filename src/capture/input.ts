@@ -2,6 +2,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import type { CaptureFiles } from './capture-files.js';
 import { CaptureError, FormatError } from './errors.js';
 import type { Frame, InputInfo } from './frame.js';
 import type { RecordParser } from './parser.js';
@@ -21,9 +22,15 @@ const FILE_BUFFER_BYTES = 1 << 20;
 export class CaptureInput {
   readonly info: InputInfo;
 
+  /** Whether the open file was handed to `files` (which then closes it). */
+  private fileHandedOver = false;
+
+  /** With `files`, a regular uncompressed input stays open after reading and its frames' bytes can be read back by
+   * position (see CaptureFiles); its owner closes it. */
   constructor(
     readonly path: string,
     readonly index: number,
+    private readonly files: CaptureFiles | null = null,
   ) {
     this.info = {
       file: path === '-' ? '(stdin)' : path,
@@ -50,7 +57,8 @@ export class CaptureInput {
       try {
         if (yield* this.fileBatches(fd, direct)) return;
       } finally {
-        closeSync(fd);
+        this.files?.unplace(this.index);
+        if (!this.fileHandedOver) closeSync(fd);
       }
     }
     const raw = await this.open();
@@ -103,7 +111,8 @@ export class CaptureInput {
   /** Yields the frames of a regular file. Returns false, having yielded nothing, when the file is gzip-compressed. */
   private async *fileBatches(fd: number, direct?: (f: Frame) => void): AsyncGenerator<Frame[], boolean> {
     const info = this.info;
-    let buf = Buffer.allocUnsafe(FILE_BUFFER_BYTES);
+    // Its own memory, never a pooled slab's: CaptureFiles tells the file's bytes in place by that memory.
+    let buf = Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES);
     let have = 0; // bytes of buf holding input, from input offset `base`
     let base = 0;
     let parser: RecordParser | null = null;
@@ -111,7 +120,7 @@ export class CaptureInput {
     for (;;) {
       if (have === buf.length) {
         // Cannot happen with records bounded far below the buffer size; grow rather than loop.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
         buf.copy(bigger, 0, 0, have);
         buf = bigger;
       }
@@ -124,10 +133,15 @@ export class CaptureInput {
       if (first && n > 0) {
         first = false;
         if (isGzip(buf.subarray(0, n))) return false;
+        if (this.files) {
+          this.files.adopt(this.index, fd);
+          this.fileHandedOver = true;
+        }
       }
       if (n === 0) break;
       have += n;
       const view = buf.subarray(0, have);
+      this.files?.place(this.index, view, base);
       const chunk = this.parseChunk(parser, view, base, direct);
       parser = chunk.parser;
       const { batch, used, fault } = chunk;

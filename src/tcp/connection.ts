@@ -1,4 +1,5 @@
 import type { Instant } from './facts.js';
+import type { BytesOrigin } from './bytes-origin.js';
 import { HalfStream, type ReassemblyLimits, type StreamSink } from './half-stream.js';
 
 export interface Endpoint {
@@ -56,17 +57,19 @@ export class Connection {
     readonly firstAt: Instant,
     private readonly limits: ReassemblyLimits,
     listenerFor: (c: Connection) => ConnectionListener,
+    /** Where the capture's bytes can be read back (see HalfStream). */
+    private readonly origin: BytesOrigin | null = null,
   ) {
     this.lastAt = firstAt;
     this.listener = listenerFor(this);
   }
 
   get clientHalf(): HalfStream {
-    return (this.client_ ??= new HalfStream(this.listener.client, this.limits));
+    return (this.client_ ??= new HalfStream(this.listener.client, this.limits, this.origin));
   }
 
   get serverHalf(): HalfStream {
-    return (this.server_ ??= new HalfStream(this.listener.server, this.limits));
+    return (this.server_ ??= new HalfStream(this.listener.server, this.limits, this.origin));
   }
 
   /** The client's half if it was made (a half that was never made has sent nothing and learned nothing). */

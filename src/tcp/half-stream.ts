@@ -3,7 +3,8 @@ import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
 import { giveBlock, growBlock, intsOf, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
-import { RecentBytes } from './recent-bytes.js';
+import type { BytesOrigin } from './bytes-origin.js';
+import { FirstCopies } from './first-copies.js';
 import { seqAdd } from './seq.js';
 
 /** Receives one side's bytes in stream order. Called in this order: data/gap any number of times, in increasing
@@ -43,6 +44,9 @@ interface Pending {
   offset: number;
   /** A copy of the captured bytes (all of it is the segment's). */
   bytes: Buffer;
+  /** Where the captured bytes lie in the capture file (input, position), or position -1 (see BytesOrigin). */
+  input: number;
+  position: number;
   wireLength: number;
   at: Instant;
 }
@@ -95,7 +99,7 @@ export class HalfStream {
   inconsistentRetransmissions = 0;
   /** The first retransmitted byte that differed from the first copy. */
   firstInconsistency: { offset: number; at: Instant } | null = null;
-  private recent: RecentBytes;
+  private recent: FirstCopies;
   bufferLimitHits = 0;
   /** Out-of-order segments waiting for a hole to fill (the shared empty list until the first one). */
   private pending: Pending[] = NO_PENDING;
@@ -103,11 +107,14 @@ export class HalfStream {
   private peerSpoke = true;
   private lastNewDataAt: Instant = -Infinity;
 
+  /** With `origin`, delivered bytes that lie in a capture file are compared with retransmissions by reading them back
+   * from it, not copied (see FirstCopies). */
   constructor(
     private readonly sink: StreamSink,
     private readonly limits: ReassemblyLimits,
+    private readonly origin: BytesOrigin | null = null,
   ) {
-    this.recent = new RecentBytes(limits.retransmitCompareBytes ?? 4096);
+    this.recent = new FirstCopies(limits.retransmitCompareBytes ?? 4096, origin);
     this.packets = new PacketLog(limits.maxPacketFacts);
   }
 
@@ -190,8 +197,10 @@ export class HalfStream {
       this.dataPackets++;
       this.noteRanges(offset, offset + length, at, p.frame);
       // The payload as a range of the frame's buffer when the decoder made the packet: no view per data packet.
-      if (p instanceof DecodedPacket) this.accept(offset, p.bytes, p.payloadStart, p.payloadEnd, length, at);
-      else this.accept(offset, p.payload, 0, p.payload.length, length, at);
+      if (p instanceof DecodedPacket) {
+        const position = this.origin === null ? -1 : this.origin.positionOf(p.input, p.bytes, p.payloadStart);
+        this.accept(offset, p.bytes, p.payloadStart, p.payloadEnd, length, at, p.input, position);
+      } else this.accept(offset, p.payload, 0, p.payload.length, length, at, p.input, -1);
     }
     if (p.flags & FIN) {
       const fin = offset + length;
@@ -479,8 +488,9 @@ export class HalfStream {
     }
   }
 
-  /** A data segment at `offset`: its captured bytes are payload[ps..pe), `wireLength` bytes were on the wire. */
-  private accept(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
+  /** A data segment at `offset`: its captured bytes are payload[ps..pe), `wireLength` bytes were on the wire;
+   * payload[ps] is at file `position` of input `input` (-1: not in a file). */
+  private accept(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant, input: number, position: number): void {
     const end = offset + wireLength;
     if (end <= this.next) {
       this.compareWithFirstCopy(payload, ps, pe, offset, at); // all of it delivered already
@@ -491,21 +501,21 @@ export class HalfStream {
         // The peer acknowledged the hole before these bytes arrived: the capture missed it.
         this.skipTo(offset, 'not-captured', true);
       } else {
-        this.buffer(offset, payload, ps, pe, wireLength, at);
+        this.buffer(offset, payload, ps, pe, wireLength, at, input, position);
         return;
       }
     }
-    this.deliver(offset, payload, ps, pe, wireLength, at);
+    this.deliver(offset, payload, ps, pe, wireLength, at, input, position);
     this.drain();
   }
 
-  private deliver(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
+  private deliver(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant, input: number, position: number): void {
     const skip = this.next - offset; // bytes at the front already delivered
     const captured = pe - ps;
     if (skip > 0) this.compareWithFirstCopy(payload, ps, ps + Math.min(skip, captured), offset, at);
     if (skip < captured) {
       const from = skip > 0 ? ps + skip : ps;
-      this.recent.remember(payload, from, pe, this.next);
+      this.recent.remember(payload, from, pe, this.next, input, position < 0 ? -1 : position + (from - ps));
       this.sink.data(payload, from, pe, this.next, at);
     }
     const deliveredTo = offset + Math.max(captured, skip);
@@ -514,7 +524,7 @@ export class HalfStream {
     if (end > this.next) this.skipTo(end, 'snaplen', this.ackedTo >= end);
   }
 
-  private buffer(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant): void {
+  private buffer(offset: number, payload: Buffer, ps: number, pe: number, wireLength: number, at: Instant, input: number, position: number): void {
     const captured = pe - ps;
     if (this.pendingBytes + captured + PENDING_ENTRY_COST > this.limits.maxBufferedBytes) {
       // Give up on the hole rather than grow without bound; the report says so.
@@ -524,7 +534,7 @@ export class HalfStream {
       this.drain();
       if (offset >= this.next) {
         if (offset > this.next) this.skipTo(offset, 'buffer-limit', this.ackedTo >= offset);
-        this.deliver(offset, payload, ps, pe, wireLength, at);
+        this.deliver(offset, payload, ps, pe, wireLength, at, input, position);
         this.drain();
       }
       return;
@@ -540,7 +550,7 @@ export class HalfStream {
     if (this.pending === NO_PENDING) this.pending = [];
     const copy = Buffer.allocUnsafe(captured);
     payload.copy(copy, 0, ps, pe);
-    this.pending.splice(lo, 0, { offset, bytes: copy, wireLength, at });
+    this.pending.splice(lo, 0, { offset, bytes: copy, input, position, wireLength, at });
     this.pendingBytes += captured + PENDING_ENTRY_COST;
   }
 
@@ -548,7 +558,7 @@ export class HalfStream {
     while (this.pending.length && this.pending[0]!.offset <= this.next) {
       const p = this.pending.shift()!;
       this.pendingBytes -= p.bytes.length + PENDING_ENTRY_COST;
-      if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, 0, p.bytes.length, p.wireLength, p.at);
+      if (p.offset + p.wireLength > this.next) this.deliver(p.offset, p.bytes, 0, p.bytes.length, p.wireLength, p.at, p.input, p.position);
     }
   }
 

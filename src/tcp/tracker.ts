@@ -4,6 +4,7 @@ import { readTcpOptions, type OptionFacts } from '../decode/tcp-options.js';
 import { Connection, type ConnectionListener, type Endpoint, type RoleSource } from './connection.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 import type { ReassemblyLimits } from './half-stream.js';
+import type { BytesOrigin } from './bytes-origin.js';
 import { KIND_ACK, KIND_DATA, KIND_FIN, KIND_RST, KIND_SYN, KIND_SYN_ACK, LAYOUT_NONE, LAYOUT_NOP_NOP_TS, layoutId, layoutName } from './packet-log.js';
 
 export interface TrackerOptions extends ReassemblyLimits {
@@ -71,6 +72,8 @@ export class ConnectionTracker {
   constructor(
     private readonly events: TrackerEvents,
     private readonly options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
+    /** Where the capture's bytes can be read back: retransmissions are then compared without copying (HalfStream). */
+    private readonly origin: BytesOrigin | null = null,
   ) {}
 
   get openCount(): number {
@@ -160,7 +163,7 @@ export class ConnectionTracker {
       if (said ? said === 'server' : this.looksLikeServer(src, dst)) [client, server] = [dst, src];
     }
     if (this.table.size >= this.options.maxOpenConnections) this.evictOne();
-    const c = new Connection(this.nextId++, client, server, role, at, this.options, this.listenerFor);
+    const c = new Connection(this.nextId++, client, server, role, at, this.options, this.listenerFor, this.origin);
     this.events.opened?.(c);
     return c;
   }

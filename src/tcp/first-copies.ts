@@ -1,0 +1,141 @@
+import type { BytesOrigin } from './bytes-origin.js';
+import { giveBlock, takeBlock } from './column-pool.js';
+import { RecentBytes } from './recent-bytes.js';
+
+/** Segments one direction may reference before it copies instead: a window cut into more pieces than this is made of
+ * small segments, which are cheap to copy. */
+const MAX_SEGMENTS = 32;
+/** Numbers per segment: stream offset, file position, length, input. */
+const S = 4;
+const NO_SEGMENTS = new Float64Array(0);
+/** Where bytes read back are compared (one for the run: reads and comparisons are synchronous). */
+const scratch = Buffer.allocUnsafeSlow(4096);
+
+/** The first copy of the last `capacity` bytes one direction delivered, to compare retransmissions with: answers
+ * exactly as RecentBytes does (same window: the last `capacity` bytes, a jump forward starting it afresh), but while
+ * every delivered byte lies in a capture file read in place, it only notes where (stream offset, file position,
+ * length) and reads the bytes back when a retransmission needs comparing — copying every payload byte into a ring was
+ * the costliest step of an analysis. Bytes without a file position (a stream input, a reassembled IP datagram) turn
+ * the direction to a RecentBytes ring, filled first with the window's bytes read back, until `release`. */
+export class FirstCopies {
+  private readonly ring: RecentBytes;
+  private copying = false;
+  /** Segments head..head+count of `seg` (stride S), in stream order, covering [floor, end) without a hole. */
+  private seg: Float64Array = NO_SEGMENTS;
+  private head = 0;
+  private count = 0;
+  private floor = 0;
+  private end = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly origin: BytesOrigin | null,
+  ) {
+    this.ring = new RecentBytes(capacity);
+  }
+
+  /** Bytes bytes[start..stop) delivered at stream offset `offset`, found at file `position` of input `input` (-1: not
+   * in a file). Offsets only grow; a jump forward is a gap whose bytes are unknown. */
+  remember(bytes: Buffer, start: number, stop: number, offset: number, input: number, position: number): void {
+    const length = stop - start;
+    if (this.capacity <= 0 || length === 0) return;
+    if (!this.copying && (position < 0 || this.origin === null || !this.makeRoom(offset, length))) this.startCopying();
+    if (this.copying) {
+      this.ring.remember(bytes, start, stop, offset);
+      return;
+    }
+    const end = offset + length;
+    this.floor = Math.max(offset !== this.end ? offset : this.floor, end - this.capacity);
+    this.end = end;
+    const b = (this.head + this.count) * S;
+    const s = this.seg;
+    s[b] = offset;
+    s[b + 1] = position;
+    s[b + 2] = length;
+    s[b + 3] = input;
+    this.count++;
+  }
+
+  /** The first stream offset in bytes[start..end) (sent again at `offset`) that differs from what was delivered, or
+   * null when every byte still remembered is the same. */
+  firstDifference(bytes: Buffer, start: number, end: number, offset: number): number | null {
+    if (this.copying) return this.ring.firstDifference(bytes, start, end, offset);
+    const from = Math.max(offset, this.floor);
+    const stop = Math.min(offset + end - start, this.end);
+    const shift = start - offset; // bytes[o + shift] is stream offset o
+    const s = this.seg;
+    for (let i = this.head; i < this.head + this.count && from < stop; i++) {
+      const b = i * S;
+      const segStart = s[b]!;
+      if (segStart >= stop) break;
+      const segEnd = segStart + s[b + 2]!;
+      for (let o = Math.max(from, segStart); o < Math.min(stop, segEnd); ) {
+        const want = Math.min(Math.min(stop, segEnd) - o, scratch.length);
+        const got = this.origin!.read(s[b + 3]!, s[b + 1]! + (o - segStart), scratch, 0, want);
+        for (let k = 0; k < got; k++) if (scratch[k] !== bytes[o + k + shift]) return o + k;
+        if (got < want) break; // the file no longer has them: not compared
+        o += want;
+      }
+    }
+    return null;
+  }
+
+  /** Bytes of first copies held (copied into the ring, or referenced in the file); 0 before any and after release. */
+  get heldBytes(): number {
+    return this.copying ? this.ring.heldBytes : this.end - this.floor;
+  }
+
+  /** No more comparisons are needed: everything is forgotten, and later bytes start afresh (referenced again). */
+  release(): void {
+    this.ring.release();
+    this.copying = false;
+    if (this.seg !== NO_SEGMENTS) giveBlock(this.seg);
+    this.seg = NO_SEGMENTS;
+    this.head = this.count = 0;
+    this.floor = this.end = 0;
+  }
+
+  /** Drops the segments a remember at `offset` of `length` bytes pushes out of the window, and makes room for one
+   * more; false when there is none (the window holds MAX_SEGMENTS segments): the state is then unchanged. */
+  private makeRoom(offset: number, length: number): boolean {
+    if (this.seg === NO_SEGMENTS) this.seg = takeBlock(MAX_SEGMENTS * S * 8);
+    const s = this.seg;
+    const floor = Math.max(offset !== this.end ? offset : this.floor, offset + length - this.capacity);
+    let h = this.head;
+    let n = this.count;
+    while (n > 0 && s[h * S]! + s[h * S + 2]! <= floor) {
+      h++;
+      n--;
+    }
+    if (n === MAX_SEGMENTS) return false;
+    if (h + n === MAX_SEGMENTS) {
+      s.copyWithin(0, h * S, (h + n) * S);
+      h = 0;
+    }
+    this.head = n === 0 ? 0 : h;
+    this.count = n;
+    return true;
+  }
+
+  /** From now on the bytes are copied into the ring: it starts with the window's bytes, read back from the file. */
+  private startCopying(): void {
+    this.copying = true;
+    const s = this.seg;
+    for (let i = this.head; i < this.head + this.count; i++) {
+      const b = i * S;
+      const segStart = s[b]!;
+      for (let o = Math.max(segStart, this.floor); o < segStart + s[b + 2]!; ) {
+        const want = Math.min(segStart + s[b + 2]! - o, scratch.length);
+        const got = this.origin!.read(s[b + 3]!, s[b + 1]! + (o - segStart), scratch, 0, want);
+        // Bytes the file no longer gives are left out: the ring then starts after them (a jump), as after a gap.
+        this.ring.remember(scratch, 0, got, o);
+        if (got < want) break;
+        o += want;
+      }
+    }
+    if (s !== NO_SEGMENTS) giveBlock(s);
+    this.seg = NO_SEGMENTS;
+    this.head = this.count = 0;
+    this.floor = this.end = 0;
+  }
+}
