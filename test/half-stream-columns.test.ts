@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ACK, PSH, SYN, type TcpPacket } from '../src/decode/packet.js';
+import { SYN } from '../src/decode/packet.js';
 import type { PacketFact } from '../src/tcp/facts.js';
 import { HalfStream } from '../src/tcp/half-stream.js';
+import { clientPacket } from './helpers/tcp-packet.js';
 import { PacketLog } from '../src/tcp/packet-log.js';
 
 // The ACK columns share one pooled block (offsets, then the ACKing packet's index): across many growth steps every
@@ -10,13 +11,7 @@ import { PacketLog } from '../src/tcp/packet-log.js';
 const ISN = 0xffff_ff00; // wraps
 const LIMITS = { maxBufferedBytes: 1 << 20, maxPacketFacts: 1000 };
 
-function packet(seq: number, payload: Buffer, flags = ACK | PSH): TcpPacket {
-  return {
-    input: 0, frame: 0, sec: 0, nsec: 0, ipVersion: 4, src: '198.18.0.1', dst: '198.18.0.2', ttl: 64, ipId: 1,
-    dontFragment: true, srcPort: 40000, dstPort: 25, seq, ack: 0, flags, window: 1000,
-    options: Buffer.alloc(0), payload, payloadLength: payload.length,
-  };
-}
+const packet = clientPacket;
 
 function fact(at: number): PacketFact {
   return { at, frame: at, input: 0, kind: 'ack', ttl: 64, ipId: 1, dontFragment: true, window: 1, tsVal: null, optionLayout: '', offset: 0, length: 0, ackOffset: null };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ACK, FIN, PSH, SYN, type TcpPacket } from '../src/decode/packet.js';
+import { ACK, FIN, SYN } from '../src/decode/packet.js';
 import type { PacketFact } from '../src/tcp/facts.js';
 import { HalfStream } from '../src/tcp/half-stream.js';
+import { clientPacket } from './helpers/tcp-packet.js';
 
 // The copy of the last bytes sent, kept to compare retransmissions with the first copy, is given back once the peer
 // has acknowledged everything the side sent, FIN included: a connection that lingers after its close then holds no
@@ -10,13 +11,7 @@ import { HalfStream } from '../src/tcp/half-stream.js';
 const ISN = 1000;
 const LIMITS = { maxBufferedBytes: 1 << 20, maxPacketFacts: 1000 };
 
-function packet(seq: number, payload: Buffer, flags = ACK | PSH): TcpPacket {
-  return {
-    input: 0, frame: 0, sec: 0, nsec: 0, ipVersion: 4, src: '198.18.0.1', dst: '198.18.0.2', ttl: 64, ipId: 1,
-    dontFragment: true, srcPort: 40000, dstPort: 25, seq, ack: 0, flags, window: 1000,
-    options: Buffer.alloc(0), payload, payloadLength: payload.length,
-  };
-}
+const packet = clientPacket;
 
 function ackFact(at: number): PacketFact {
   return { at, frame: 0, input: 0, kind: 'ack', ttl: 64, ipId: 1, dontFragment: true, window: 1, tsVal: null, optionLayout: '', offset: 0, length: 0, ackOffset: null };
