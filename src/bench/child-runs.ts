@@ -23,6 +23,8 @@ export interface Measurement {
   jobs?: number | null;
   /** Most connections held at once (the analysis's stats): what its memory follows. */
   peakOpen?: number | null;
+  /** CPU time of the whole process, start-up included (under /usr/bin/time), ms: what tshark's CPU time is. */
+  processCpuMs?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
@@ -33,11 +35,22 @@ export function measureInChild(task: Task, file: string): Measurement {
   const args = task === 'analyze-1' ? ['analyze', file, '1'] : [task, file];
   // The analysis runs with the Node options the CLI starts with (gc-tuning.ts); the references without.
   const node = task === 'analyze' || task === 'analyze-1' ? NODE_FLAGS : [];
-  const r = spawnSync(process.execPath, [...node, CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const timeFile = join(tmpdir(), `bench-child-time-${process.pid}.txt`);
+  const useTime = existsSync('/usr/bin/time');
+  const command = [process.execPath, ...node, CHILD, ...args];
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...command], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${task} failed: ${r.stderr || r.error?.message}`);
   const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;
-  return { ...line, wallMs };
+  let processCpuMs: number | undefined;
+  if (useTime) {
+    const [user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    processCpuMs = (user! + system!) * 1000;
+    rmSync(timeFile, { force: true });
+  }
+  return { ...line, wallMs, processCpuMs };
 }
 
 export const TSHARK_ARGS = ['-Y', 'smtp', '-T', 'fields', '-e', 'tcp.stream', '-e', 'smtp.req.command', '-e', 'smtp.response.code'];
@@ -62,15 +75,19 @@ function timed(command: string, commandArgs: string[], okCodes: number[]): Measu
   const timeFile = join(tmpdir(), `bench-tshark-time-${process.pid}.txt`);
   const useTime = existsSync('/usr/bin/time');
   const cmd = useTime ? '/usr/bin/time' : command;
-  const args = useTime ? ['-f', '%M', '-o', timeFile, command, ...commandArgs] : commandArgs;
+  // Peak RSS and CPU time (user + system, every thread) of the command.
+  const args = useTime ? ['-f', '%M %U %S', '-o', timeFile, command, ...commandArgs] : commandArgs;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (!okCodes.includes(r.status ?? -1)) throw new Error(`${command} failed: ${r.stderr}`);
   let maxRssKB = 0;
+  let processCpuMs: number | undefined;
   if (useTime) {
-    maxRssKB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    const [rss, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    maxRssKB = rss!;
+    processCpuMs = (user! + system!) * 1000;
     rmSync(timeFile, { force: true });
   }
-  return { ms: wallMs, wallMs, packets: 0, maxRssKB };
+  return { ms: wallMs, wallMs, processCpuMs, packets: 0, maxRssKB };
 }
