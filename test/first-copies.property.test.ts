@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BytesOrigin } from '../src/tcp/bytes-origin.js';
 import { FirstCopies } from '../src/tcp/first-copies.js';
 import { RecentBytes } from '../src/tcp/recent-bytes.js';
+import { segmentAt } from './helpers/segments.js';
 
 // FirstCopies must answer exactly as the RecentBytes ring does, whether the bytes are referenced in a file (read back
 // on demand), copied (no file position), or both in turn (a direction that turns to copying mid-window).
@@ -46,10 +47,7 @@ describe('FirstCopies (property)', () => {
         let offset = 0;
         for (const s of steps) {
           offset += s.gap;
-          const bytes = Buffer.alloc(s.length);
-          for (let i = 0; i < s.length; i++) bytes[i] = (offset + i) * 31 + s.fill;
-          const frame = Buffer.alloc(s.pad + s.length + 3, 0xee);
-          bytes.copy(frame, s.pad);
+          const { bytes, frame } = segmentAt(offset, s.length, s.fill, s.pad);
           const position = s.source < 0 ? -1 : files.append(s.source, bytes, s.pad);
           copies.remember(frame, s.pad, s.pad + s.length, offset, Math.max(0, s.source), position);
           ring.remember(frame, s.pad, s.pad + s.length, offset);

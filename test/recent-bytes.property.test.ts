@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecentBytes } from '../src/tcp/recent-bytes.js';
+import { segmentAt } from './helpers/segments.js';
 
 // The retransmission-compare ring must answer exactly as a plain record of the last `capacity` bytes delivered would,
 // whatever the segment sizes, gaps and ring growth: the first differing offset, or null.
@@ -43,11 +44,7 @@ describe('RecentBytes (property)', () => {
         let offset = 0;
         for (const s of steps) {
           offset += s.gap;
-          // Each segment's bytes depend on their offsets, so that misplaced bytes are caught.
-          const bytes = Buffer.alloc(s.length);
-          for (let i = 0; i < s.length; i++) bytes[i] = (offset + i) * 31 + s.fill;
-          const frame = Buffer.alloc(s.pad + s.length + 3, 0xee);
-          bytes.copy(frame, s.pad);
+          const { bytes, frame } = segmentAt(offset, s.length, s.fill, s.pad);
           ring.remember(frame, s.pad, s.pad + s.length, offset);
           model.remember(bytes, offset);
           offset += s.length;

@@ -31,26 +31,13 @@ const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
 
 /** Runs one task in a fresh Node process, so that its peak RSS is its own. */
 export function measureInChild(task: Task, file: string): Measurement {
-  const t0 = process.hrtime.bigint();
   const args = task === 'analyze-1' ? ['analyze', file, '1'] : [task, file];
   // The analysis runs with the Node options the CLI starts with (gc-tuning.ts); the references without.
   const node = task === 'analyze' || task === 'analyze-1' ? NODE_FLAGS : [];
-  const timeFile = join(tmpdir(), `bench-child-time-${process.pid}.txt`);
-  const useTime = existsSync('/usr/bin/time');
-  const command = [process.execPath, ...node, CHILD, ...args];
-  const r = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...command], { encoding: 'utf8', maxBuffer: 1 << 20 })
-    : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${task} failed: ${r.stderr || r.error?.message}`);
-  const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;
-  let processCpuMs: number | undefined;
-  if (useTime) {
-    const [user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-    processCpuMs = (user! + system!) * 1000;
-    rmSync(timeFile, { force: true });
-  }
-  return { ...line, wallMs, processCpuMs };
+  const run = underTime(process.execPath, [...node, CHILD, ...args], 'pipe');
+  if (run.status !== 0) throw new Error(`${task} failed: ${run.stderr}`);
+  const line = JSON.parse(run.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;
+  return { ...line, wallMs: run.wallMs, processCpuMs: run.processCpuMs };
 }
 
 export const TSHARK_ARGS = ['-Y', 'smtp', '-T', 'fields', '-e', 'tcp.stream', '-e', 'smtp.req.command', '-e', 'smtp.response.code'];
@@ -72,22 +59,28 @@ export function measureTshark(file: string): Measurement {
 }
 
 function timed(command: string, commandArgs: string[], okCodes: number[]): Measurement {
-  const timeFile = join(tmpdir(), `bench-tshark-time-${process.pid}.txt`);
+  const run = underTime(command, commandArgs, 'ignore');
+  if (!okCodes.includes(run.status)) throw new Error(`${command} failed: ${run.stderr}`);
+  return { ms: run.wallMs, wallMs: run.wallMs, processCpuMs: run.processCpuMs, packets: 0, maxRssKB: run.maxRssKB };
+}
+
+/** Runs a command under /usr/bin/time where there is one: its wall time, and its peak RSS and CPU time (user +
+ * system, every thread, start-up included). */
+function underTime(command: string, args: string[], stdout: 'pipe' | 'ignore') {
+  const timeFile = join(tmpdir(), `bench-time-${process.pid}.txt`);
   const useTime = existsSync('/usr/bin/time');
-  const cmd = useTime ? '/usr/bin/time' : command;
-  // Peak RSS and CPU time (user + system, every thread) of the command.
-  const args = useTime ? ['-f', '%M %U %S', '-o', timeFile, command, ...commandArgs] : commandArgs;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20 })
+    : spawnSync(command, args, { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20 });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (!okCodes.includes(r.status ?? -1)) throw new Error(`${command} failed: ${r.stderr}`);
   let maxRssKB = 0;
   let processCpuMs: number | undefined;
-  if (useTime) {
+  if (useTime && existsSync(timeFile)) {
     const [rss, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
     maxRssKB = rss!;
     processCpuMs = (user! + system!) * 1000;
     rmSync(timeFile, { force: true });
   }
-  return { ms: wallMs, wallMs, processCpuMs, packets: 0, maxRssKB };
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr || r.error?.message || '', wallMs, maxRssKB, processCpuMs };
 }

@@ -1,6 +1,6 @@
 import type { BytesOrigin } from './bytes-origin.js';
 import { giveBlock, takeBlock } from './column-pool.js';
-import { RecentBytes } from './recent-bytes.js';
+import { RecentBytes, windowFloor } from './recent-bytes.js';
 
 /** Segments one direction may reference before it copies instead: a window cut into more pieces than this is made of
  * small segments, which are cheap to copy. */
@@ -18,8 +18,8 @@ const scratch = Buffer.allocUnsafeSlow(4096);
  * the costliest step of an analysis. Bytes without a file position (a stream input, a reassembled IP datagram) turn
  * the direction to a RecentBytes ring, filled first with the window's bytes read back, until `release`. */
 export class FirstCopies {
-  private readonly ring: RecentBytes;
-  private copying = false;
+  /** Made when the direction starts copying (most never do). */
+  private ring: RecentBytes | null = null;
   /** Segments head..head+count of `seg` (stride S), in stream order, covering [floor, end) without a hole. */
   private seg: Float64Array = NO_SEGMENTS;
   private head = 0;
@@ -30,22 +30,21 @@ export class FirstCopies {
   constructor(
     private readonly capacity: number,
     private readonly origin: BytesOrigin | null,
-  ) {
-    this.ring = new RecentBytes(capacity);
-  }
+  ) {}
 
   /** Bytes bytes[start..stop) delivered at stream offset `offset`, found at file `position` of input `input` (-1: not
    * in a file). Offsets only grow; a jump forward is a gap whose bytes are unknown. */
   remember(bytes: Buffer, start: number, stop: number, offset: number, input: number, position: number): void {
     const length = stop - start;
     if (this.capacity <= 0 || length === 0) return;
-    if (!this.copying && (position < 0 || this.origin === null || !this.makeRoom(offset, length))) this.startCopying();
-    if (this.copying) {
-      this.ring.remember(bytes, start, stop, offset);
+    const end = offset + length;
+    const floor = windowFloor(this.floor, this.end, offset, end, this.capacity); // the same window as RecentBytes
+    const ring = this.ring ?? (position < 0 || this.origin === null || !this.makeRoom(floor) ? this.startCopying() : null);
+    if (ring) {
+      ring.remember(bytes, start, stop, offset);
       return;
     }
-    const end = offset + length;
-    this.floor = Math.max(offset !== this.end ? offset : this.floor, end - this.capacity);
+    this.floor = floor;
     this.end = end;
     const b = (this.head + this.count) * S;
     const s = this.seg;
@@ -59,48 +58,61 @@ export class FirstCopies {
   /** The first stream offset in bytes[start..end) (sent again at `offset`) that differs from what was delivered, or
    * null when every byte still remembered is the same. */
   firstDifference(bytes: Buffer, start: number, end: number, offset: number): number | null {
-    if (this.copying) return this.ring.firstDifference(bytes, start, end, offset);
-    const from = Math.max(offset, this.floor);
-    const stop = Math.min(offset + end - start, this.end);
+    if (this.ring) return this.ring.firstDifference(bytes, start, end, offset);
     const shift = start - offset; // bytes[o + shift] is stream offset o
+    let differs: number | null = null;
+    this.readBack(Math.max(offset, this.floor), Math.min(offset + end - start, this.end), (o, got) => {
+      for (let k = 0; k < got; k++) {
+        if (scratch[k] !== bytes[o + k + shift]) {
+          differs = o + k;
+          return false;
+        }
+      }
+      return true;
+    });
+    return differs;
+  }
+
+  /** Reads the first copies of stream offsets [from, to) back from the file into `scratch`, a piece at a time, handing
+   * each piece (its stream offset and length) to `piece` until it returns false. Bytes the file no longer gives are
+   * skipped: not compared, not copied. */
+  private readBack(from: number, to: number, piece: (offset: number, length: number) => boolean): void {
     const s = this.seg;
-    for (let i = this.head; i < this.head + this.count && from < stop; i++) {
+    for (let i = this.head; i < this.head + this.count && from < to; i++) {
       const b = i * S;
       const segStart = s[b]!;
-      if (segStart >= stop) break;
-      const segEnd = segStart + s[b + 2]!;
-      for (let o = Math.max(from, segStart); o < Math.min(stop, segEnd); ) {
-        const want = Math.min(Math.min(stop, segEnd) - o, scratch.length);
+      if (segStart >= to) break;
+      const segEnd = Math.min(to, segStart + s[b + 2]!);
+      for (let o = Math.max(from, segStart); o < segEnd; ) {
+        const want = Math.min(segEnd - o, scratch.length);
         const got = this.origin!.read(s[b + 3]!, s[b + 1]! + (o - segStart), scratch, 0, want);
-        for (let k = 0; k < got; k++) if (scratch[k] !== bytes[o + k + shift]) return o + k;
-        if (got < want) break; // the file no longer has them: not compared
+        if (!piece(o, got)) return;
+        if (got < want) break;
         o += want;
       }
     }
-    return null;
   }
 
   /** Bytes of first copies held (copied into the ring, or referenced in the file); 0 before any and after release. */
   get heldBytes(): number {
-    return this.copying ? this.ring.heldBytes : this.end - this.floor;
+    return this.ring ? this.ring.heldBytes : this.end - this.floor;
   }
 
   /** No more comparisons are needed: everything is forgotten, and later bytes start afresh (referenced again). */
   release(): void {
-    this.ring.release();
-    this.copying = false;
+    this.ring?.release();
+    this.ring = null;
     if (this.seg !== NO_SEGMENTS) giveBlock(this.seg);
     this.seg = NO_SEGMENTS;
     this.head = this.count = 0;
     this.floor = this.end = 0;
   }
 
-  /** Drops the segments a remember at `offset` of `length` bytes pushes out of the window, and makes room for one
-   * more; false when there is none (the window holds MAX_SEGMENTS segments): the state is then unchanged. */
-  private makeRoom(offset: number, length: number): boolean {
+  /** Drops the segments that fall below the window's new `floor`, and makes room for one more; false when there is
+   * none (the window holds MAX_SEGMENTS segments): the state is then unchanged. */
+  private makeRoom(floor: number): boolean {
     if (this.seg === NO_SEGMENTS) this.seg = takeBlock(MAX_SEGMENTS * S * 8);
     const s = this.seg;
-    const floor = Math.max(offset !== this.end ? offset : this.floor, offset + length - this.capacity);
     let h = this.head;
     let n = this.count;
     while (n > 0 && s[h * S]! + s[h * S + 2]! <= floor) {
@@ -117,25 +129,19 @@ export class FirstCopies {
     return true;
   }
 
-  /** From now on the bytes are copied into the ring: it starts with the window's bytes, read back from the file. */
-  private startCopying(): void {
-    this.copying = true;
-    const s = this.seg;
-    for (let i = this.head; i < this.head + this.count; i++) {
-      const b = i * S;
-      const segStart = s[b]!;
-      for (let o = Math.max(segStart, this.floor); o < segStart + s[b + 2]!; ) {
-        const want = Math.min(segStart + s[b + 2]! - o, scratch.length);
-        const got = this.origin!.read(s[b + 3]!, s[b + 1]! + (o - segStart), scratch, 0, want);
-        // Bytes the file no longer gives are left out: the ring then starts after them (a jump), as after a gap.
-        this.ring.remember(scratch, 0, got, o);
-        if (got < want) break;
-        o += want;
-      }
-    }
-    if (s !== NO_SEGMENTS) giveBlock(s);
+  /** From now on the bytes are copied into the ring: it starts with the window's bytes, read back from the file (bytes
+   * the file no longer gives are left out: the ring then starts after them, as after a gap). */
+  private startCopying(): RecentBytes {
+    const ring = new RecentBytes(this.capacity);
+    this.readBack(this.floor, this.end, (o, got) => {
+      ring.remember(scratch, 0, got, o);
+      return true;
+    });
+    if (this.seg !== NO_SEGMENTS) giveBlock(this.seg);
     this.seg = NO_SEGMENTS;
     this.head = this.count = 0;
     this.floor = this.end = 0;
+    this.ring = ring;
+    return ring;
   }
 }

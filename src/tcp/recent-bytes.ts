@@ -3,6 +3,12 @@
  * copy is the one kept (as Wireshark and Zeek do). Allocated on first use, so connections without data cost nothing,
  * and small at first: it doubles only as the bytes to remember grow, so a direction that sends a few hundred bytes in
  * all (an SMTP server's replies) never holds a full-capacity ring. */
+/** Where a direction's window of first copies starts once bytes [offset, end) are added to the window
+ * [floor, lastEnd): the last `capacity` bytes delivered, and a jump forward (a gap) starts it afresh. */
+export function windowFloor(floor: number, lastEnd: number, offset: number, end: number, capacity: number): number {
+  return Math.max(offset !== lastEnd ? offset : floor, end - capacity);
+}
+
 export class RecentBytes {
   private ring: Buffer | null = null;
   /** Bytes at stream offsets in [floor, end) are known (at most `capacity` of them), at ring[offset % ring.length]. */
@@ -17,7 +23,7 @@ export class RecentBytes {
     const length = stop - start;
     if (this.capacity <= 0 || length === 0) return;
     const end = offset + length;
-    const floor = Math.max(offset !== this.end ? offset : this.floor, end - this.capacity);
+    const floor = windowFloor(this.floor, this.end, offset, end, this.capacity);
     let ring = this.ring;
     if (ring === null || ring.length < end - floor) ring = this.grow(end - floor, floor);
     this.floor = floor;
