@@ -13,10 +13,17 @@ export function tuneGarbageCollector(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
-/** Node options the CLI starts with, which cannot be set once Node runs: a young generation of 4 MB semi-spaces
- * (V8's default grows them to 16 MB). Garbage here is mostly per-packet and per-line objects that die at once, so
- * small semi-spaces cost little, and they are resident memory. Measured on the 1 GB bench capture, one thread, with
- * the heap growth above: 16 MB → 183–187 MB peak RSS in 2.9–3.4 s, 4 MB → 147–149 MB in 3.0–3.4 s; 100 MB: 132–135 →
- * 106–109 MB. The CLI's shebang (src/cli.ts) and `npm start` carry these flags (a test holds them equal to this list);
- * the bench runs its analysis with them. */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+/** Node options the CLI starts with, which cannot be set once Node runs:
+ * - a young generation of 4 MB semi-spaces (V8's default grows them to 16 MB). Garbage here is mostly per-packet and
+ *   per-line objects that die at once, so small semi-spaces cost little, and they are resident memory. Measured on the
+ *   1 GB bench capture, one thread, with the heap growth above: 16 MB → 183–187 MB peak RSS in 2.9–3.4 s, 4 MB →
+ *   147–149 MB in 3.0–3.4 s; 100 MB: 132–135 → 106–109 MB.
+ * - one thread for V8's background work (the optimising compiler's jobs and the collector's parallel and concurrent
+ *   tasks) instead of Node's default four. On two cores, four such threads beside the main thread left it waiting:
+ *   for a scavenge's parallel helpers to be scheduled, and for hot functions whose optimised code sat in the
+ *   compiler's queue (a cold run compiles ~1.5 s of code). Interleaved cold runs, medians of 8: 1 GB 2.68 → 2.51 s,
+ *   CPU 3.75 → 3.58 s; 100 MB 0.71 → 0.55 s; peak RSS 2–4 MB lower. The main thread's own CPU time is the same: what
+ *   is gained is waiting. Unmeasured on four or more cores, where --jobs starts workers that share this thread.
+ * The CLI's shebang (src/cli.ts) and `npm start` carry these flags (a test holds them equal to this list); the bench
+ * runs its analysis and the CLI with them. */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--v8-pool-size=1'];
