@@ -257,7 +257,7 @@ export class HalfStream {
     if (old) {
       block.set(this.ackOffsets);
       ints.copyWithin(cap * 2, this.ackBase, this.ackBase + old);
-      giveBlock(this.ackOffsets);
+      giveBlock(this.ackOffsets, this.ackIndex);
     }
     this.ackOffsets = block;
     this.ackIndex = ints;
@@ -342,7 +342,7 @@ export class HalfStream {
     if (this.rangeCount) giveBlock(this.r);
     this.r = NO_NUMBERS;
     this.rangeCount = 0;
-    if (this.ackCap) giveBlock(this.ackOffsets);
+    if (this.ackCap) giveBlock(this.ackOffsets, this.ackIndex);
     this.ackOffsets = NO_NUMBERS;
     this.ackIndex = NO_INDEX;
     this.ackBase = 0;

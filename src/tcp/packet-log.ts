@@ -223,7 +223,7 @@ export class PacketLog {
 
   /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
   release(): void {
-    if (this.cap) giveBlock(this.f);
+    if (this.cap) giveBlock(this.f, this.n);
     this.f = EMPTY_F;
     this.n = EMPTY_I;
     this.nb = 0;
@@ -243,7 +243,7 @@ export class PacketLog {
     if (old) {
       f.set(this.f);
       n.copyWithin(nb, this.nb, this.nb + old * I);
-      giveBlock(this.f);
+      giveBlock(this.f, this.n);
     }
     this.f = f;
     this.n = n;
