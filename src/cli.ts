@@ -1,10 +1,9 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --v8-pool-size=1
 import { closeSync, openSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { analyze } from './analysis/analyzer.js';
 import type { ConnectionJson, ReportJson } from './analysis/report-model.js';
-import { TOOL_NAME, TOOL_VERSION } from './analysis/version.js';
+import { TOOL_NAME } from './analysis/version.js';
+import { type Format, parseCommandLine } from './cli-args.js';
 import { extractFlights } from './extract/extract.js';
 import { writeHtml } from './report/html.js';
 import { renderJson } from './report/json.js';
@@ -24,8 +23,6 @@ import { isMessageSelection, selectConnections, type Selection } from './select/
 import { buildMessageView } from './select/message-view.js';
 import { parseTimeSpec } from './select/time-spec.js';
 
-const FORMATS = ['text', 'json', 'markdown', 'html'] as const;
-type Format = (typeof FORMATS)[number];
 
 /** Exit codes (DESIGN.md): 0 analysed, nothing wrong; 1 analysed, a problem found; 2 could not analyse. */
 const EXIT_OK = 0;
@@ -68,40 +65,7 @@ function timeOption(v: unknown, name: string) {
 
 async function main(): Promise<number> {
   tuneGarbageCollector();
-  const argv = await yargs(hideBin(process.argv))
-    .scriptName(TOOL_NAME)
-    .usage('$0 [options] <capture...>\n\nDiagnoses stalled SMTP sessions in packet captures (pcap, pcapng, gzip; "-" reads stdin).\nSeveral files are one capture cut into pieces and are merged in time order.')
-    .option('format', { alias: 'f', choices: FORMATS, describe: 'report format (default: text, or from the --output extension .json/.md/.html)' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of stdout' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'text: add each problem connection\'s transcript around the stall and its evidence (and every connection\'s transcript)' })
-    .option('color', { type: 'boolean', default: true, describe: 'colour on a terminal (--no-color, or NO_COLOR, turns it off)' })
-    .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr for slow reads (terminal only; --no-progress turns it off)' })
-    // Repeatable options take one value each (repeat them, or give a comma-separated list): yargs arrays would
-    // swallow the capture files that follow.
-    .option('from', { type: 'string', describe: 'only the message(s) from this envelope sender (case-insensitive; "@domain" for a domain); shows the message view' })
-    .option('rcpt', { type: 'string', describe: 'only the message(s) to this envelope recipient; shows the message view' })
-    .option('message-id', { type: 'string', describe: 'only the message with this Message-ID (needs the body in the capture); shows the message view' })
-    .option('host', { type: 'string', describe: 'only connections with this client or server IP' })
-    .option('port', { type: 'string', describe: 'only connections with this client or server port' })
-    .option('since', { type: 'string', describe: 'only connections active at or after this time: ISO (2024-03-12T10:02:00Z; no zone = UTC) or relative to the capture (+90s, +5m after its start; -1h before its end)' })
-    .option('until', { type: 'string', describe: 'only connections active at or before this time (same forms as --since)' })
-    .option('connection', { type: 'string', describe: 'only the connection(s) with this id (as numbered in the report)' })
-    .option('problems-only', { type: 'boolean', default: false, describe: 'only connections with a diagnosis other than "none"' })
-    .option('redact', { type: 'boolean', default: false, describe: 'mask the local part of every address and hide subjects (credentials are never shown anyway)' })
-    .option('extract', { type: 'string', describe: 'write each stalled flight\'s exact client bytes (flight-<conn>-<flight>.bin) and a replay recipe into DIR' })
-    .option('smtp-ports', { type: 'string', describe: 'comma-separated ports treated as SMTP (default 25,465,587,2525; others are found from the dialogue)' })
-    .option('max-connections', { type: 'number', describe: 'most connections open at once (default 20000)' })
-    .option('idle-timeout', { type: 'number', describe: 'seconds without packets after which a connection is finished (default 1800)' })
-    .option('max-buffered-bytes', { type: 'number', describe: 'out-of-order bytes held per direction while waiting for a missing segment (default 4194304)' })
-    .option('max-line-length', { type: 'number', describe: 'characters kept of one SMTP line; longer lines are cut and counted (default 4096)' })
-    .option('max-pending-commands', { type: 'number', describe: 'commands awaiting replies per connection before the queue is cleared (default 1000)' })
-    .option('jobs', { type: 'string', default: 'auto', describe: 'worker threads: a number, or auto (one per idle core, at most 4, when 4 or more are idle and the capture is 32 MB or more); the report is the same either way' })
-    .option('max-commands', { type: 'number', describe: 'commands listed per connection; later ones are counted only (default 100000)' })
-    .version(TOOL_VERSION)
-    .help()
-    .strictOptions()
-    .fail((msg, err) => fail(msg || err?.message || 'bad arguments'))
-    .parse();
+  const argv = await parseCommandLine(process.argv.slice(2), fail);
   const files = argv._.map(String);
   if (!files.length) fail('no capture given (usage: smtp-pcap-diagnose [options] <capture...>; "-" reads stdin)');
   const smtpPorts = argv['smtp-ports'] ? parsePorts(argv['smtp-ports']) : undefined;
