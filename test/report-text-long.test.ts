@@ -10,7 +10,14 @@ import fc from 'fast-check';
 import { renderLongTable } from '../src/report/long-table.js';
 import { CleanRowKeeper } from '../src/report/clean-rows.js';
 import { isPlainRow } from '../src/report/plain-table.js';
-import { renderText } from '../src/report/text.js';
+import { connectionDetail, renderText } from '../src/report/text.js';
+import Table from 'cli-table3';
+import { chooseStyle, PLAIN, type Style } from '../src/report/style.js';
+import { evidenceRows } from '../src/report/evidence.js';
+import { printable } from '../src/report/sanitize.js';
+import { formatMs } from '../src/report/time.js';
+import { isOmitted, trimTranscript } from '../src/report/trim.js';
+import { transcriptRows, type TranscriptRow } from '../src/report/transcript.js';
 
 let dir = '';
 let report: ReportJson;
@@ -83,5 +90,39 @@ describe('the connections table of a long capture', () => {
       const held = renderText({ ...report, connections }, { tableRowLimit: limit, omittedCleanConnections: omitted });
       expect(held).toBe(renderText(report, { tableRowLimit: limit }));
     }
+  });
+
+  it('--verbose transcripts and evidence tables read exactly as cli-table3 drew them, plain and in colour', () => {
+    // The oracle: the two tables as they were drawn before, by cli-table3 alone.
+    const oracleTables = (c: (typeof report.connections)[number], st: Style): string[] => {
+      const t = new Table({ head: ['time', 'dir', 'command / reply', 'offset', 'ACKed', 'latency'], style: { head: [], border: [] }, wordWrap: true, colWidths: [12, 5, 60, 8, 12, 11] });
+      for (const row of trimTranscript(transcriptRows(c))) {
+        if (isOmitted(row)) {
+          t.push([{ colSpan: 6, content: st.dim(`… ${row.omitted} rows not shown …`) }]);
+          continue;
+        }
+        const r: TranscriptRow = row;
+        const text = printable(r.text, 300);
+        t.push([`+${formatMs(r.atMs)}`, r.direction, r.unanswered ? st.red(`${text}  [no reply]`) : text, r.offset === null ? '' : String(r.offset), r.direction === 'C→S' ? (r.ackMs === null ? st.red('never') : `+${formatMs(r.ackMs)}`) : '', r.latencyMs === null ? '' : formatMs(r.latencyMs)]);
+      }
+      const out = [t.toString()];
+      if (c.diagnosis !== 'none') {
+        const ev = new Table({ head: ['evidence', 'measured'], style: { head: [], border: [] }, wordWrap: true, colWidths: [46, 70] });
+        for (const e of evidenceRows(c)) ev.push([printable(e.item, 200), printable(e.value, 600)]);
+        out.push(ev.toString());
+      }
+      return out;
+    };
+    const colour = chooseStyle({ isTTY: true }, {}, false);
+    let unanswered = 0;
+    for (const c of report.connections) {
+      for (const st of [PLAIN, colour]) {
+        const lines = connectionDetail(c, st, true);
+        const tables = lines.filter((l) => l.startsWith('┌'));
+        expect(tables).toEqual(oracleTables(c, st));
+      }
+      if (transcriptRows(c).some((r) => !isOmitted(r) && r.unanswered)) unanswered++;
+    }
+    expect(unanswered).toBeGreaterThan(3); // coloured "[no reply]" cells were among them
   });
 });

@@ -116,31 +116,37 @@ export function connectionDetail(c: ConnectionJson, st: Style, verbose = true): 
     out.push(`  ${mark} ${printable(f.message, 4000)} ${st.dim(`[${f.kind}, confidence ${f.confidence}]`)}`);
   }
   if (verbose && c.diagnosis !== 'none') {
-    const ev = new Table({ head: ['evidence', 'measured'], style: { head: [], border: [] }, wordWrap: true, colWidths: [46, 70] });
-    for (const e of evidenceRows(c)) ev.push([printable(e.item, 200), printable(e.value, 600)]);
-    out.push(ev.toString());
+    const rows = evidenceRows(c).map((e) => [printable(e.item, 200), printable(e.value, 600)]);
+    out.push(renderLongTable({ head: ['evidence', 'measured'], colWidths: [46, 70] }, rows));
   }
   return out;
 }
 
-/** The transcript around the stall (start, each unanswered command with context, end) as a table. */
+/** The transcript around the stall (start, each unanswered command with context, end) as a table. Drawn by
+ * renderLongTable (our plain renderer where it draws exactly what cli-table3 would: cli-table3 itself took ~2 ms per
+ * connection, 74 s for the --verbose report of the 1 GB bench capture), unless a row of omitted rows spans the table,
+ * which only cli-table3 draws. */
 function transcriptTable(c: ConnectionJson, st: Style): string[] {
-  const t = new Table({ head: ['time', 'dir', 'command / reply', 'offset', 'ACKed', 'latency'], style: { head: [], border: [] }, wordWrap: true, colWidths: [12, 5, 60, 8, 12, 11] });
-  for (const row of trimTranscript(transcriptRows(c))) {
-    if (isOmitted(row)) {
-      t.push([{ colSpan: 6, content: st.dim(`… ${row.omitted} rows not shown …`) }]);
-      continue;
-    }
-    const r: TranscriptRow = row;
-    const text = printable(r.text, 300);
-    t.push([
-      `+${formatMs(r.atMs)}`,
-      r.direction,
-      r.unanswered ? st.red(`${text}  [no reply]`) : text,
-      r.offset === null ? '' : String(r.offset),
-      r.direction === 'C→S' ? (r.ackMs === null ? st.red('never') : `+${formatMs(r.ackMs)}`) : '',
-      r.latencyMs === null ? '' : formatMs(r.latencyMs),
-    ]);
+  const head = ['time', 'dir', 'command / reply', 'offset', 'ACKed', 'latency'];
+  const colWidths = [12, 5, 60, 8, 12, 11];
+  const rows = trimTranscript(transcriptRows(c));
+  if (!rows.some(isOmitted)) return [renderLongTable({ head, colWidths }, rows.map((r) => transcriptCells(r as TranscriptRow, st)))];
+  const t = new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths });
+  for (const row of rows) {
+    if (isOmitted(row)) t.push([{ colSpan: 6, content: st.dim(`… ${row.omitted} rows not shown …`) }]);
+    else t.push(transcriptCells(row, st));
   }
   return [t.toString()];
+}
+
+function transcriptCells(r: TranscriptRow, st: Style): string[] {
+  const text = printable(r.text, 300);
+  return [
+    `+${formatMs(r.atMs)}`,
+    r.direction,
+    r.unanswered ? st.red(`${text}  [no reply]`) : text,
+    r.offset === null ? '' : String(r.offset),
+    r.direction === 'C→S' ? (r.ackMs === null ? st.red('never') : `+${formatMs(r.ackMs)}`) : '',
+    r.latencyMs === null ? '' : formatMs(r.latencyMs),
+  ];
 }
