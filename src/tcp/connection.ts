@@ -65,11 +65,11 @@ export class Connection {
   }
 
   get clientHalf(): HalfStream {
-    return (this.client_ ??= new HalfStream(this.listener.client, this.limits, this.origin));
+    return (this.client_ ??= HalfStream.obtain(this.listener.client, this.limits, this.origin));
   }
 
   get serverHalf(): HalfStream {
-    return (this.server_ ??= new HalfStream(this.listener.server, this.limits, this.origin));
+    return (this.server_ ??= HalfStream.obtain(this.listener.server, this.limits, this.origin));
   }
 
   /** The client's half if it was made (a half that was never made has sent nothing and learned nothing). */
@@ -99,10 +99,20 @@ export class Connection {
     return { total: h.ackAt - h.synAt, toServer: h.synAckAt - h.synAt, toClient: h.ackAt - h.synAckAt };
   }
 
-  /** Gives the halves' columns back for reuse: call only once nothing reads this connection any more. */
+  /** Gives the halves (their columns, and the objects themselves) back for reuse: call only once nothing reads this
+   * connection any more. */
   release(): void {
-    this.client_?.release();
-    this.server_?.release();
+    const client = this.client_;
+    const server = this.server_;
+    this.client_ = this.server_ = null;
+    if (client) {
+      client.release();
+      client.recycle();
+    }
+    if (server) {
+      server.release();
+      server.recycle();
+    }
   }
 
   isClosed(): boolean {

@@ -28,9 +28,16 @@ export class FirstCopies {
   private end = 0;
 
   constructor(
-    private readonly capacity: number,
-    private readonly origin: BytesOrigin | null,
+    private capacity: number,
+    private origin: BytesOrigin | null,
   ) {}
+
+  /** Made anew for another direction (after `release`): see HalfStream.obtain. */
+  reuse(capacity: number, origin: BytesOrigin | null): void {
+    this.release();
+    this.capacity = capacity;
+    this.origin = origin;
+  }
 
   /** Bytes bytes[start..stop) delivered at stream offset `offset`, found at file `position` of input `input` (-1: not
    * in a file). Offsets only grow; a jump forward is a gap whose bytes are unknown. */

@@ -68,7 +68,15 @@ export class PacketLog {
   private made: Map<number, PacketFact> | null = null;
   private texts: Map<number, string> | null = null;
 
-  constructor(readonly limit: number) {}
+  constructor(public limit: number) {}
+
+  /** Made anew for another direction (after `release`; PacketFacts handed out before stay as they are). */
+  reuse(limit: number): void {
+    this.release();
+    this.limit = limit;
+    this.made = null;
+    this.texts = null;
+  }
 
   /** Stores one packet; returns its index, or -1 when the log is full. The timestamp value is given as its 32 bits in
    * an int32, `tsBits` (a small integer: a TSval above 2^31 as a plain number would be a heap object per packet), and
