@@ -23,7 +23,6 @@ import { isMessageSelection, selectConnections, type Selection } from './select/
 import { buildMessageView } from './select/message-view.js';
 import { parseTimeSpec } from './select/time-spec.js';
 
-
 /** Exit codes (DESIGN.md): 0 analysed, nothing wrong; 1 analysed, a problem found; 2 could not analyse. */
 const EXIT_OK = 0;
 const EXIT_PROBLEM = 1;

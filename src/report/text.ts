@@ -123,7 +123,7 @@ export function connectionDetail(c: ConnectionJson, st: Style, verbose = true): 
 }
 
 /** The transcript around the stall (start, each unanswered command with context, end) as a table. Drawn by
- * renderLongTable (our plain renderer where it draws exactly what cli-table3 would: cli-table3 itself took ~2 ms per
+ * renderLongTable (our plain renderer where it draws exactly what cli-table3 would: cli-table3 itself took ~3 ms per
  * connection, 74 s for the --verbose report of the 1 GB bench capture), unless a row of omitted rows spans the table,
  * which only cli-table3 draws. */
 function transcriptTable(c: ConnectionJson, st: Style): string[] {
