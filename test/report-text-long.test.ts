@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { renderLongTable } from '../src/report/long-table.js';
 import { CleanRowKeeper } from '../src/report/clean-rows.js';
 import { isPlainRow } from '../src/report/plain-table.js';
-import { connectionDetail, renderText } from '../src/report/text.js';
+import { connectionDetail, renderText, writeText } from '../src/report/text.js';
 import Table from 'cli-table3';
 import { chooseStyle, PLAIN, type Style } from '../src/report/style.js';
 import { evidenceRows } from '../src/report/evidence.js';
@@ -124,5 +124,14 @@ describe('the connections table of a long capture', () => {
       if (transcriptRows(c).some((r) => !isOmitted(r) && r.unanswered)) unanswered++;
     }
     expect(unanswered).toBeGreaterThan(3); // coloured "[no reply]" cells were among them
+  });
+
+  it('is written line by line: a long table never reaches the output as one string', () => {
+    const pushed: string[] = [];
+    writeText(report, { tableRowLimit: 100_000 }, { push: (...lines: string[]) => void pushed.push(...lines) });
+    const tableLines = pushed.filter((l) => l.startsWith('│ ') || l.startsWith('├'));
+    expect(tableLines.length).toBeGreaterThan(report.connections.length); // every row came as lines of its own
+    expect(Math.max(...pushed.map((l) => l.length))).toBeLessThan(8_000);
+    expect(pushed.join('\n') + '\n').toBe(renderText(report, { tableRowLimit: 100_000 }));
   });
 });

@@ -5,7 +5,7 @@ import { printable } from './sanitize.js';
 import { PLAIN, type Style } from './style.js';
 import type { MessageView } from '../select/message-view.js';
 import { evidenceRows } from './evidence.js';
-import { renderLongTable } from './long-table.js';
+import { eachLongTableLine, renderLongTable } from './long-table.js';
 import { formatMs } from './time.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
@@ -66,7 +66,8 @@ export function writeText(report: ReportJson, o: TextOptions, out: LineSink): vo
   const limit = o.tableRowLimit ?? TABLE_ROW_LIMIT;
   const listed = o.verbose || total <= limit ? conns : conns.filter((c) => c.diagnosis !== 'none');
   const rows = listed.map((c) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)]);
-  out.push('', renderLongTable({ head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, summaryWidth] }, rows));
+  out.push('');
+  eachLongTableLine({ head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, summaryWidth] }, rows, (line) => out.push(line));
   if (listed.length < total) {
     const n = total - listed.length;
     out.push(
