@@ -3,7 +3,7 @@ import { isProblem } from './evidence.js';
 import { htmlCleanRow, htmlSection } from './html.js';
 import { markdownCleanRow, markdownSection } from './markdown.js';
 import type { ReportParts } from './overview.js';
-import { SectionSpool } from './section-spool.js';
+import { SectionSpool, textTableRow } from './section-spool.js';
 import { SortedSpool } from './sorted-spool.js';
 import type { Style } from './style.js';
 import { textSection } from './text.js';
@@ -26,7 +26,7 @@ export class SpooledParts {
       this.cleanRow = htmlCleanRow;
     } else {
       // The text report's table rows stay objects: it lists at most TABLE_ROW_LIMIT clean ones (CleanRowKeeper).
-      this.sections = new SectionSpool((c) => textSection(c, o.style, o.verbose), (c) => o.verbose || isProblem(c));
+      this.sections = new SectionSpool((c) => textSection(c, o.style, o.verbose), (c) => o.verbose || isProblem(c), textTableRow);
       this.cleanRow = null;
     }
     this.cleanRows = this.cleanRow ? new SortedSpool('rows') : null;
