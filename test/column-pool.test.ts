@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { giveBlock, intsOf, takeBlock } from '../src/tcp/column-pool.js';
 import { KIND_ACK, KIND_DATA, LAYOUT_NONE, PacketLog } from '../src/tcp/packet-log.js';
+import { Prng } from '../src/bench/prng.js';
 
 // The pool hands blocks back out with the int view they were given back with. A block handed to two owners at once,
 // or a view over another block's memory, would mix two connections' packets: each log here must read back exactly
 // what it stored while hundreds of others grow, are released and are made again in a random order.
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('column pool', () => {
   it('an int view handed out again covers its own block, and a block without one gets a fresh view', () => {
@@ -32,7 +25,8 @@ describe('column pool', () => {
   });
 
   it('many packet logs growing and released in random order each read back what they stored', () => {
-    const random = rng(0x5eed);
+    const prng = new Prng(0x5eed);
+    const random = () => prng.next();
     type Live = { log: PacketLog; frames: number[]; tag: number };
     const live: Live[] = [];
     let tag = 0;

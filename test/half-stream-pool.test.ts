@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyzer.js';
 import { ACK, FIN, SYN } from '../src/decode/packet.js';
-import type { PacketFact } from '../src/tcp/facts.js';
 import { HalfStream } from '../src/tcp/half-stream.js';
-import { clientPacket as packet } from './helpers/tcp-packet.js';
+import { ackFact as ack, clientPacket as packet } from './helpers/tcp-packet.js';
 
 // A finished connection's half-streams are made anew for later connections (HalfStream.obtain). A field the reset
 // forgets would carry one connection's state into another's diagnosis: a half that went through everything a
@@ -13,10 +12,6 @@ import { clientPacket as packet } from './helpers/tcp-packet.js';
 const LIMITS = { maxBufferedBytes: 1 << 20, maxPacketFacts: 1000 };
 const SINK = { data() {}, gap() {} };
 const ISN = 5000;
-
-function ack(at: number): PacketFact {
-  return { at, frame: 0, input: 0, kind: 'ack', ttl: 64, ipId: 1, dontFragment: true, window: 1, tsVal: null, optionLayout: '', offset: 0, length: 0, ackOffset: null };
-}
 
 /** A half's own fields, and those of its packet log and first-copy list, as plain values. */
 function state(h: HalfStream): Record<string, unknown> {
@@ -46,7 +41,6 @@ describe('half-streams reused across connections', () => {
     used.finish();
     const gapsHandedOut = used.gaps;
     const gapCount = gapsHandedOut.length;
-    used.release();
     used.recycle();
     const again = HalfStream.obtain(SINK, LIMITS, null);
     expect(again).toBe(used);

@@ -1,26 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACK, PSH, type TcpPacket } from '../src/decode/packet.js';
-import type { PacketFact } from '../src/tcp/facts.js';
 import { HalfStream } from '../src/tcp/half-stream.js';
+import { ackFact, clientPacket as packet } from './helpers/tcp-packet.js';
 
 // Reassembly must not depend on how the sender cut its bytes, on duplicates, or on arrival order: the stream, the
 // first-sent time of every byte and the first ACK covering it come out the same.
 
 const ISN = 0xffff_fe00; // close to 2^32: every stream here wraps the sequence space
 const LIMITS = { maxBufferedBytes: 1 << 20, maxPacketFacts: 100_000 };
-
-function packet(seq: number, payload: Buffer): TcpPacket {
-  return {
-    input: 0, frame: 0, sec: 0, nsec: 0, ipVersion: 4, src: '198.18.0.1', dst: '198.18.0.2', ttl: 64, ipId: 1,
-    dontFragment: true, srcPort: 40000, dstPort: 25, seq, ack: 0, flags: ACK | PSH, window: 1000,
-    options: Buffer.alloc(0), payload, payloadLength: payload.length,
-  };
-}
-
-function ackFact(at: number): PacketFact {
-  return { at, frame: 0, input: 0, kind: 'ack', ttl: 64, ipId: 1, dontFragment: true, window: 1, tsVal: null, optionLayout: '', offset: 0, length: 0, ackOffset: null };
-}
 
 interface Segment {
   start: number;

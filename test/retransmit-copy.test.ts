@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACK, FIN, SYN } from '../src/decode/packet.js';
-import type { PacketFact } from '../src/tcp/facts.js';
 import { HalfStream } from '../src/tcp/half-stream.js';
-import { clientPacket } from './helpers/tcp-packet.js';
+import { ackFact, clientPacket } from './helpers/tcp-packet.js';
 
 // The copy of the last bytes sent, kept to compare retransmissions with the first copy, is given back once the peer
 // has acknowledged everything the side sent, FIN included: a connection that lingers after its close then holds no
@@ -12,10 +11,6 @@ const ISN = 1000;
 const LIMITS = { maxBufferedBytes: 1 << 20, maxPacketFacts: 1000 };
 
 const packet = clientPacket;
-
-function ackFact(at: number): PacketFact {
-  return { at, frame: 0, input: 0, kind: 'ack', ttl: 64, ipId: 1, dontFragment: true, window: 1, tsVal: null, optionLayout: '', offset: 0, length: 0, ackOffset: null };
-}
 
 function stream(): { half: HalfStream; delivered: Buffer[] } {
   const delivered: Buffer[] = [];

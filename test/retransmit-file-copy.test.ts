@@ -63,15 +63,20 @@ async function everyWay(pcap: Buffer): Promise<{ report: ReportJson; readBacks: 
   return { report, readBacks };
 }
 
+/** FIRST sent whole, then bytes [start, start + length) of it sent again as `bytes`, then the server's reply. */
+function withRetransmission(start: number, length: number, bytes: string): Buffer {
+  const c = conversation();
+  c.clientSends(FIRST, { afterNs: 1_000_000 });
+  c.retransmit('client', start, length, bytes, { afterNs: 200_000 });
+  c.serverSends('250 ok\r\n', { afterNs: 1_000_000 });
+  return c.toPcap();
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe('retransmissions compared with a first copy read back from the file', () => {
   it('an overlapping retransmission with other bytes: found from the file as from stdin and gzip', async () => {
-    const c = conversation();
-    c.clientSends(FIRST, { afterNs: 1_000_000 });
-    c.retransmit('client', 5, 20, FORGED.slice(5), { afterNs: 200_000 });
-    c.serverSends('250 ok\r\n', { afterNs: 1_000_000 });
-    const { report, readBacks } = await everyWay(c.toPcap());
+    const { report, readBacks } = await everyWay(withRetransmission(5, 20, FORGED.slice(5)));
     expect(readBacks).toBeGreaterThan(0);
     const f = mismatches(report);
     expect(f).toHaveLength(1);
@@ -80,11 +85,7 @@ describe('retransmissions compared with a first copy read back from the file', (
   });
 
   it('an identical retransmission is read back and raises nothing', async () => {
-    const c = conversation();
-    c.clientSends(FIRST, { afterNs: 1_000_000 });
-    c.retransmit('client', 0, FIRST.length, FIRST, { afterNs: 200_000 });
-    c.serverSends('250 ok\r\n', { afterNs: 1_000_000 });
-    const { report, readBacks } = await everyWay(c.toPcap());
+    const { report, readBacks } = await everyWay(withRetransmission(0, FIRST.length, FIRST));
     expect(readBacks).toBeGreaterThan(0);
     expect(mismatches(report)).toEqual([]);
   });

@@ -102,17 +102,9 @@ export class Connection {
   /** Gives the halves (their columns, and the objects themselves) back for reuse: call only once nothing reads this
    * connection any more. */
   release(): void {
-    const client = this.client_;
-    const server = this.server_;
+    this.client_?.recycle();
+    this.server_?.recycle();
     this.client_ = this.server_ = null;
-    if (client) {
-      client.release();
-      client.recycle();
-    }
-    if (server) {
-      server.release();
-      server.recycle();
-    }
   }
 
   isClosed(): boolean {

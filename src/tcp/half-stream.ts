@@ -133,8 +133,9 @@ export class HalfStream {
     return h;
   }
 
-  /** Gives this half back for a later connection: only once it was released and nothing reads it any more. */
+  /** Releases this half and gives it back for a later connection: only once nothing reads it any more. */
   recycle(): void {
+    this.release();
     if (idleHalves.length < MAX_IDLE_HALVES) idleHalves.push(this);
   }
 
@@ -152,7 +153,7 @@ export class HalfStream {
     this.finAt = null;
     this.rstAt = null;
     this.ackedTo = 0;
-    this.release();
+    // (The columns were given back by recycle.)
     this.gaps = [];
     this.flightObjects = null;
     this.packets.reuse(limits.maxPacketFacts);
