@@ -2,14 +2,15 @@
 //                  [--file existing.pcap] [--dir DIR] [--seed N]
 // Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
 // walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS — as the
-// CLI runs by default (--jobs auto) and on one thread — and
-// tshark when installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
+// CLI runs by default (--jobs auto) and on one thread —, the walk and the analysis again with the file dropped from
+// the page cache (when GNU dd and fincore can), and tshark when installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureCli, measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
 import { generateCapture } from './generate.js';
+import { dropFromPageCache } from './page-cache.js';
 import { median } from './median.js';
 import { parseSize, sizeLabel } from './size.js';
 
@@ -55,6 +56,9 @@ interface SizeResult {
   analyze: Measurement;
   analyzeOneThread: Measurement;
   cli: Measurement;
+  /** The bare walk and the analysis with the file dropped from the page cache first (null: it could not be dropped). */
+  walkCold: Measurement | null;
+  analyzeCold: Measurement | null;
   tshark: Measurement | null;
 }
 
@@ -88,6 +92,8 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     cli.push(c);
     process.stderr.write(`  ${label} run ${r + 1}/${args.runs} cli: ${(c.wallMs / 1000).toFixed(2)} s, RSS ${(c.maxRssKB / 1024).toFixed(0)} MB\n`);
   }
+  const cold = measureCold(file, args, label);
+  measureInChild('walk', file); // back in the page cache for tshark
   let tshark: Measurement | null = null;
   if (args.tshark && args.tsharkRuns > 0) {
     if (tsharkAvailable()) {
@@ -110,8 +116,29 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     analyze: analyzeM,
     analyzeOneThread: medianOf(runs['analyze-1']),
     cli: medianOf(cli),
+    ...cold,
     tshark,
   };
+}
+
+/** The walk and the analysis on a file that is not in the page cache, as a capture copied in a while ago is: each run
+ * drops the file from the cache first. */
+function measureCold(file: string, args: BenchArgs, label: string): { walkCold: Measurement | null; analyzeCold: Measurement | null } {
+  const walk: Measurement[] = [];
+  const analyze: Measurement[] = [];
+  for (let r = 0; r < args.runs; r++) {
+    for (const [task, into] of [['walk', walk], ['analyze', analyze]] as const) {
+      const drop = dropFromPageCache(file);
+      if (drop !== 'dropped') {
+        process.stderr.write(`  ${label}: cannot drop the file from the page cache (${drop === 'unavailable' ? 'needs GNU dd and util-linux fincore' : 'tmpfs?'}): no cold-cache rows\n`);
+        return { walkCold: null, analyzeCold: null };
+      }
+      const m = measureInChild(task, file);
+      into.push(m);
+      process.stderr.write(`  ${label} run ${r + 1}/${args.runs} ${task}, not in page cache: ${(m.ms / 1000).toFixed(2)} s\n`);
+    }
+  }
+  return { walkCold: medianOf(walk), analyzeCold: medianOf(analyze) };
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -130,6 +157,8 @@ function printResult(r: SizeResult): void {
   row(`smtp-pcap-diagnose, ${r.analyze.jobs ?? 1} thread${(r.analyze.jobs ?? 1) > 1 ? 's' : ''}`, r.analyze);
   if ((r.analyze.jobs ?? 1) > 1) row('smtp-pcap-diagnose, 1 thread', r.analyzeOneThread);
   row('  the CLI, text report (wall)', r.cli, true);
+  if (r.walkCold) row('bare walk, file not in page cache', r.walkCold);
+  if (r.analyzeCold) row('analysis, file not in page cache', r.analyzeCold);
   if (r.tshark) row('tshark -Y smtp -T fields', r.tshark, true);
   console.log(`\n${r.label}: ${mb(r.bytes).toFixed(0)} MB, ${r.packets} packets, ${r.analyze.connections} SMTP connections` +
     (r.sessions !== null ? ` (${r.sessions} sessions generated in ${secs(r.generateMs!)})` : ''));
@@ -202,6 +231,9 @@ function record(r: SizeResult, args: BenchArgs): void {
     analyzeOneThreadMs: Math.round(r.analyzeOneThread.ms),
     analyzeOneThreadCpuMs: Math.round(r.analyzeOneThread.cpuMs ?? NaN),
     analyzeOneThreadRssMB: Math.round(r.analyzeOneThread.maxRssKB / 1024),
+    walkColdMs: r.walkCold ? Math.round(r.walkCold.ms) : null,
+    analyzeColdMs: r.analyzeCold ? Math.round(r.analyzeCold.ms) : null,
+    analyzeColdCpuMs: r.analyzeCold ? Math.round(r.analyzeCold.cpuMs ?? NaN) : null,
     tsharkMs: r.tshark ? Math.round(r.tshark.wallMs) : null,
     tsharkRssMB: r.tshark ? Math.round(r.tshark.maxRssKB / 1024) : null,
     vsWalk: Number((r.analyze.ms / r.walk.ms).toFixed(2)),

@@ -8,6 +8,7 @@ import type { Frame, InputInfo } from './frame.js';
 import type { RecordParser } from './parser.js';
 import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
+import { ReadAhead } from './read-ahead.js';
 import { describeForeign, isGzip, sniffFormat } from './sniff.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -24,6 +25,8 @@ export class CaptureInput {
 
   /** Whether the open file was handed to `files` (which then closes it). */
   private fileHandedOver = false;
+  /** Size of the regular file being read (from its fstat). */
+  private fileSize = 0;
 
   /** With `files`, a regular uncompressed input stays open after reading and its frames' bytes can be read back by
    * position (see CaptureFiles); its owner closes it. */
@@ -100,7 +103,11 @@ export class CaptureInput {
       return null;
     }
     try {
-      if (fstatSync(fd).isFile()) return fd;
+      const st = fstatSync(fd);
+      if (st.isFile()) {
+        this.fileSize = st.size;
+        return fd;
+      }
     } catch {
       // fall through: the stream path reports it
     }
@@ -117,41 +124,48 @@ export class CaptureInput {
     let base = 0;
     let parser: RecordParser | null = null;
     let first = true;
-    for (;;) {
-      if (have === buf.length) {
-        // Cannot happen with records bounded far below the buffer size; grow rather than loop.
-        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
-      }
-      let n: number;
-      try {
-        n = readSync(fd, buf, have, buf.length - have, null);
-      } catch (e) {
-        throw this.fail(new CaptureError(info.file, base + have, streamFailure(e, false)));
-      }
-      if (first && n > 0) {
-        first = false;
-        if (isGzip(buf.subarray(0, n))) return false;
-        if (this.files) {
-          this.files.adopt(this.index, fd);
-          this.fileHandedOver = true;
+    const ahead = new ReadAhead(this.path, this.fileSize);
+    try {
+      for (;;) {
+        if (have === buf.length) {
+          // Cannot happen with records bounded far below the buffer size; grow rather than loop.
+          const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+          buf.copy(bigger, 0, 0, have);
+          buf = bigger;
         }
+        let n: number;
+        const startedAt = performance.now();
+        try {
+          n = readSync(fd, buf, have, buf.length - have, null);
+        } catch (e) {
+          throw this.fail(new CaptureError(info.file, base + have, streamFailure(e, false)));
+        }
+        ahead.afterRead(base + have + n, n, performance.now() - startedAt);
+        if (first && n > 0) {
+          first = false;
+          if (isGzip(buf.subarray(0, n))) return false;
+          if (this.files) {
+            this.files.adopt(this.index, fd);
+            this.fileHandedOver = true;
+          }
+        }
+        if (n === 0) break;
+        have += n;
+        const view = buf.subarray(0, have);
+        this.files?.place(this.index, view, base);
+        const chunk = this.parseChunk(parser, view, base, direct);
+        parser = chunk.parser;
+        const { batch, used, fault } = chunk;
+        yield batch;
+        if (fault) throw this.faultAfterFrames(fault);
+        // The frames of this batch are views into buf: they have been consumed, so their bytes may be overwritten.
+        buf.copy(buf, 0, used, have);
+        have -= used;
+        base += used;
+        info.bytes = base;
       }
-      if (n === 0) break;
-      have += n;
-      const view = buf.subarray(0, have);
-      this.files?.place(this.index, view, base);
-      const chunk = this.parseChunk(parser, view, base, direct);
-      parser = chunk.parser;
-      const { batch, used, fault } = chunk;
-      yield batch;
-      if (fault) throw this.faultAfterFrames(fault);
-      // The frames of this batch are views into buf: they have been consumed, so their bytes may be overwritten.
-      buf.copy(buf, 0, used, have);
-      have -= used;
-      base += used;
-      info.bytes = base;
+    } finally {
+      ahead.finish();
     }
     this.finish(parser, buf.subarray(0, have), base);
     return true;
