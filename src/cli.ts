@@ -94,8 +94,9 @@ async function main(): Promise<number> {
   const style = toTerminal ? chooseStyle(process.stdout, process.env, !argv.color) : PLAIN;
   const textOptions = { style, verbose: argv.verbose, width: process.stdout.columns };
   // Without a selection, redaction or extraction the report streams: JSON goes through a scratch file; the human
-  // formats draw each connection's detail section (and, in Markdown and HTML, each clean connection's table row) into
-  // a scratch file as it is diagnosed (SpooledParts). Memory then follows the open connections, not the file.
+  // formats draw each connection's detail section (and, in Markdown and HTML, each clean connection's table row; in text
+  // --verbose, every table row) into a scratch file as it is diagnosed (SpooledParts). Memory then follows the open
+  // connections, not the file.
   const plain = !hasSelection(selection) && !argv.redact && argv.extract === undefined;
   const spool = plain && format === 'json' ? new JsonConnectionSpool() : null;
   const spooled = plain && format !== 'json' ? new SpooledParts(format, textOptions) : null;
@@ -148,7 +149,8 @@ async function main(): Promise<number> {
 
     writeReport(format, doc, { ...textOptions, omittedCleanConnections: omittedClean }, spooled?.parts() ?? {}, argv.output);
     if (errors.length) return EXIT_FAULT;
-    return hasProblem(doc.report) ? EXIT_PROBLEM : EXIT_OK;
+    // Without a selection every connection passed onConnection, whatever the report kept (text --verbose: none).
+    return (plain ? problems : hasProblem(doc.report)) ? EXIT_PROBLEM : EXIT_OK;
   } finally {
     spool?.dispose();
     spooled?.dispose();
@@ -170,7 +172,7 @@ function writeReport(format: Format, doc: ReportDocument, text: TextOptions, par
     if (format === 'json') writeAll(fd, renderJson(withSelection(doc)));
     else if (format === 'markdown') writeMarkdown(doc, out, parts);
     else if (format === 'html') writeHtml(doc, out, parts);
-    else writeText(doc.report, { ...text, sections: parts.sections, messageView: doc.messageView ?? null }, out);
+    else writeText(doc.report, { ...text, sections: parts.sections, spooled: parts.spooledConnections, messageView: doc.messageView ?? null }, out);
     out.flush();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -22,6 +22,13 @@ describe('scratch files of streamed reports', () => {
     expect(readdirSync(scratch)).toEqual([]);
   });
 
+  it('a text --verbose report, which spools every connection, removes its scratch files', () => {
+    const run = runCli(['--verbose', capture], undefined, { TMPDIR: scratch });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Connection 1:');
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
   it('a report that cannot be written says so, exits 2 and removes its scratch files', () => {
     const run = runCli(['-f', 'html', '-o', join(scratch, 'missing-dir', 'report.html'), capture], undefined, { TMPDIR: scratch });
     expect(run.code).toBe(2);

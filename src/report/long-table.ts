@@ -21,26 +21,34 @@ export function renderLongTable(o: LongTableOptions, rows: string[][], rowsPerCh
 
 /** The lines renderLongTable joins, handed to `emit` one chunk at a time: a report writer passes them on as they
  * come, so the table of thousands of rows is never one string (as one, with its copies on the way out, it raised the
- * CLI's peak RSS by ~10 MB at the very end of a 1 GB run). */
-export function eachLongTableLine(o: LongTableOptions, rows: string[][], emit: (line: string) => void, rowsPerChunk = ROWS_PER_CHUNK, fast = true): void {
+ * CLI's peak RSS by ~10 MB at the very end of a 1 GB run). `rows` is read as the chunks are drawn, so a writer that
+ * reads them back from a scratch file holds one chunk of them at a time. */
+export function eachLongTableLine(o: LongTableOptions, rows: Iterable<string[]>, emit: (line: string) => void, rowsPerChunk = ROWS_PER_CHUNK, fast = true): void {
   const chunk = (head: string[], part: string[][]): string[] => {
     if (fast && part.every((r) => isPlainRow(r, o.colWidths)) && isPlainRow(head, o.colWidths)) return plainTableLines(head, o.colWidths, part);
     const t = new Table({ head, style: { head: [], border: [] }, colWidths: o.colWidths, wordWrap: true });
     t.push(...part);
     return t.toString().split('\n');
   };
-  if (rows.length <= rowsPerChunk) {
-    for (const line of chunk(o.head, rows)) emit(line);
-    return;
-  }
-  const chunks = Math.ceil(rows.length / rowsPerChunk);
-  // The line under the head is the separator the table draws between rows.
+  let part: string[][] = [];
+  let drawn = 0;
+  // The line under the head is the separator the table draws between rows: it joins a chunk to the one before.
   let separator = '';
-  for (let k = 0; k < chunks; k++) {
-    const p = chunk(k === 0 ? o.head : [], rows.slice(k * rowsPerChunk, (k + 1) * rowsPerChunk));
-    if (k === 0) separator = p[2]!;
+  // Every chunk but the last loses its bottom border, so each one's is held back until it is known to be the last.
+  let bottom = '';
+  const draw = () => {
+    const lines = chunk(drawn === 0 ? o.head : [], part);
+    if (drawn === 0) separator = lines[2] ?? '';
     else emit(separator);
-    const last = k === chunks - 1 ? p.length : p.length - 1;
-    for (let i = k === 0 ? 0 : 1; i < last; i++) emit(p[i]!);
+    for (let i = drawn === 0 ? 0 : 1; i < lines.length - 1; i++) emit(lines[i]!);
+    bottom = lines[lines.length - 1]!;
+    drawn++;
+    part = [];
+  };
+  for (const row of rows) {
+    if (part.length === rowsPerChunk) draw();
+    part.push(row);
   }
+  draw();
+  emit(bottom);
 }

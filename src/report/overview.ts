@@ -3,6 +3,7 @@ import type { MessageView } from '../select/message-view.js';
 import { isProblem } from './evidence.js';
 import { formatMs } from './time.js';
 import type { SectionRenderer } from './section-spool.js';
+import type { SpooledConnections } from './text.js';
 
 /** What every ticket-ready format (Markdown, HTML) is made of: the report, plus the selection that produced it. */
 export interface ReportDocument {
@@ -22,6 +23,8 @@ export interface ReportParts {
   /** The table rows of the connections without a problem, in report order; the report's connections then hold only
    * the problem ones. */
   cleanRows?: { count: number; rows(): Iterable<string> };
+  /** Text --verbose: every connection's table row and section (the report's connections are then empty). */
+  spooledConnections?: SpooledConnections;
 }
 
 /** The clean connections' table rows drawn from the report itself. */

@@ -45,8 +45,8 @@ export function tableRow(c: ConnectionJson): ConnectionJson {
 }
 
 /** The text report's row of a connection whose section was spooled: only what its connections table and verdict read
- * (writeText, hasProblem; a plain text report has no selection, redaction or extraction to read more). With
- * --verbose every connection is listed: on the 1 GB bench capture tableRow's ~1 KB each were 24 MB of the peak. */
+ * (writeText, hasProblem; a plain text report has no selection, redaction or extraction to read more). Kept for a
+ * problem connection; with --verbose, which lists every connection, written to a scratch file (VerboseTextSpool). */
 export function textTableRow(c: ConnectionJson): ConnectionJson {
   const row: Pick<ConnectionJson, 'id' | 'start' | 'client' | 'server' | 'outcome' | 'diagnosis' | 'summary'> = {
     id: c.id,

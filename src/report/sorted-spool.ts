@@ -7,6 +7,11 @@ interface Entry {
   length: number;
 }
 
+/** The report's order of connections: by start time, then id (as the analyzer sorts them). */
+export function byReportOrder(a: { start: string; id: number }, b: { start: string; id: number }): number {
+  return a.start < b.start ? -1 : a.start > b.start ? 1 : a.id - b.id;
+}
+
 /** Rendered pieces of a report, one per connection, kept in a scratch file with only their place and sort key in
  * memory (a few dozen bytes each), and read back in the report's order: by start time, then id (as the analyzer sorts
  * connections), whatever order the connections finished in. */
@@ -29,7 +34,7 @@ export class SortedSpool {
 
   /** The pieces in report order, each as bytes valid until the next one is read. */
   *pieces(): Generator<Buffer> {
-    this.entries.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id - b.id));
+    this.entries.sort(byReportOrder);
     for (const e of this.entries) yield this.file.readBytes(e.pos, e.length);
   }
 

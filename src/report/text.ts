@@ -29,6 +29,17 @@ export interface TextOptions {
   /** Where each connection's detail section comes from when it was rendered earlier (see SectionSpool); by default it
    * is rendered here, by textSection. */
   sections?: SectionRenderer;
+  /** Every connection's row and section, drawn as it was diagnosed (text --verbose from the CLI, VerboseTextSpool):
+   * the report's own list of connections is then empty. */
+  spooled?: SpooledConnections;
+}
+
+/** The connections of a --verbose report kept out of the report: their table rows (what the table reads of each) and
+ * their detail sections, each in the text report's order (problems first, each group in report order). */
+export interface SpooledConnections {
+  readonly count: number;
+  rows(): Iterable<ConnectionJson>;
+  sections(): Iterable<string>;
 }
 
 /** A terminal table of 20 000 healthy connections buries the problems and takes longer to draw than the analysis;
@@ -54,9 +65,10 @@ export function writeText(report: ReportJson, o: TextOptions, out: LineSink): vo
     if (i.truncated) out.push(st.red(`  reading stopped at byte ${i.truncated.offset}: ${printable(i.truncated.reason)}`));
   }
   if (o.messageView) out.push('', ...messageLines(o.messageView, st));
-  const conns = [...report.connections].sort((a, b) => Number(b.diagnosis !== 'none') - Number(a.diagnosis !== 'none'));
+  const spooled = o.spooled;
+  const conns = spooled ? [] : [...report.connections].sort((a, b) => Number(b.diagnosis !== 'none') - Number(a.diagnosis !== 'none'));
   const omitted = o.omittedCleanConnections ?? 0;
-  const total = conns.length + omitted;
+  const total = (spooled ? spooled.count : conns.length) + omitted;
   if (!total) {
     out.push('', 'No SMTP connection found in this capture.');
     if (report.capture.otherTcpConnections) out.push(st.dim(`(${report.capture.otherTcpConnections} other TCP connections ignored)`));
@@ -64,18 +76,27 @@ export function writeText(report: ReportJson, o: TextOptions, out: LineSink): vo
   }
   const summaryWidth = Math.max(30, width - 83);
   const limit = o.tableRowLimit ?? TABLE_ROW_LIMIT;
-  const listed = o.verbose || total <= limit ? conns : conns.filter((c) => c.diagnosis !== 'none');
-  const rows = listed.map((c) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)]);
+  const listsAll = o.verbose || total <= limit;
+  let listed = 0;
+  // Cells are made as the table draws its chunks: a table of every connection is never held as cells.
+  const rows = function* (): Generator<string[]> {
+    for (const c of spooled ? spooled.rows() : conns) {
+      if (!listsAll && c.diagnosis === 'none') continue;
+      listed++;
+      yield [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colourDiagnosis(c.diagnosis, st), printable(c.summary, 2000)];
+    }
+  };
   out.push('');
-  eachLongTableLine({ head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, summaryWidth] }, rows, (line) => out.push(line));
-  if (listed.length < total) {
-    const n = total - listed.length;
+  eachLongTableLine({ head: ['#', 'start (UTC)', 'client → server', 'outcome', 'diagnosis', 'summary'], colWidths: [5, 14, 32, 11, 21, summaryWidth] }, rows(), (line) => out.push(line));
+  if (listed < total) {
+    const n = total - listed;
     out.push(
       st.dim(`${n} connection${n > 1 ? 's' : ''} without a problem ${n > 1 ? 'are' : 'is'} not listed (the table would have ${total} rows): --verbose lists every one; --host, --port or --since narrow the report; -f json has them all.`),
     );
   }
   for (const f of report.capture.findings) out.push('', st.yellow('Across connections: ') + printable(f.message, 2000));
   for (const l of report.capture.limits) out.push(st.yellow(`Limit reached: ${l}`));
+  if (spooled) for (const section of spooled.sections()) out.push('', section);
   for (const c of conns) {
     if (c.diagnosis === 'none' && !o.verbose) continue;
     out.push('', o.sections ? o.sections(c) : textSection(c, st, o.verbose ?? false));
