@@ -9,6 +9,7 @@ import type { RecordParser } from './parser.js';
 import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 import { ReadAhead } from './read-ahead.js';
+import { ReadWindow } from './read-window.js';
 import { describeForeign, isGzip, sniffFormat } from './sniff.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -71,9 +72,7 @@ export class CaptureInput {
     let parser: RecordParser | null = null;
     // Each chunk is copied behind the partial record left by the one before, into one reused buffer, and parsed there:
     // joining the two into a new buffer per chunk made a megabyte of garbage per megabyte read, outside the JS heap.
-    let buf = Buffer.allocUnsafeSlow(STREAM_BUFFER_BYTES);
-    let have = 0; // bytes of buf holding input, from input offset `base`
-    let base = 0;
+    const w = new ReadWindow(STREAM_BUFFER_BYTES);
     const info = this.info;
     const iterator = chunks[Symbol.asyncIterator]();
     for (;;) {
@@ -81,29 +80,22 @@ export class CaptureInput {
       try {
         next = await iterator.next();
       } catch (e) {
-        throw this.fail(new CaptureError(info.file, base + have, streamFailure(e, info.compressed)));
+        throw this.fail(new CaptureError(info.file, w.base + w.held, streamFailure(e, info.compressed)));
       }
       if (next.done) break;
       const data = next.value;
-      if (have + data.length > buf.length) {
-        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, have + data.length));
-        buf.copy(bigger, 0, 0, have);
-        buf = bigger;
-      }
-      data.copy(buf, have);
-      have += data.length;
-      const chunk = this.parseChunk(parser, buf.subarray(0, have), base, direct);
+      w.reserve(data.length);
+      data.copy(w.bytes, w.held);
+      w.held += data.length;
+      const chunk = this.parseChunk(parser, w.view(), w.base, direct);
       parser = chunk.parser;
       const { batch, used, fault } = chunk;
       if (batch.length) yield batch;
       if (fault) throw this.faultAfterFrames(fault);
-      // The frames of this batch are views into buf: they have been consumed, so their bytes may be overwritten.
-      buf.copy(buf, 0, used, have);
-      have -= used;
-      base += used;
-      info.bytes = base;
+      w.consume(used);
+      info.bytes = w.base;
     }
-    this.finish(parser, buf.subarray(0, have), base);
+    this.finish(parser, w.view(), w.base);
   }
 
   /** An uncompressed regular file is read with readSync into one reused buffer: no stream, no chunk copies, one
@@ -132,56 +124,46 @@ export class CaptureInput {
   /** Yields the frames of a regular file. Returns false, having yielded nothing, when the file is gzip-compressed. */
   private async *fileBatches(fd: number, direct?: (f: Frame) => void): AsyncGenerator<Frame[], boolean> {
     const info = this.info;
-    // Its own memory, never a pooled slab's: CaptureFiles tells the file's bytes in place by that memory.
-    let buf = Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES);
-    let have = 0; // bytes of buf holding input, from input offset `base`
-    let base = 0;
+    const w = new ReadWindow(FILE_BUFFER_BYTES);
     let parser: RecordParser | null = null;
     let first = true;
     const ahead = new ReadAhead(this.path, this.fileSize);
     try {
       for (;;) {
-        if (have === buf.length) {
-          // Cannot happen with records bounded far below the buffer size; grow rather than loop.
-          const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
-          buf.copy(bigger, 0, 0, have);
-          buf = bigger;
-        }
+        // A full buffer cannot happen with records bounded far below its size; grow rather than loop.
+        if (w.held === w.bytes.length) w.reserve(w.bytes.length);
         let n: number;
         const startedAt = performance.now();
         try {
-          n = readSync(fd, buf, have, buf.length - have, null);
+          n = readSync(fd, w.bytes, w.held, w.bytes.length - w.held, null);
         } catch (e) {
-          throw this.fail(new CaptureError(info.file, base + have, streamFailure(e, false)));
+          throw this.fail(new CaptureError(info.file, w.base + w.held, streamFailure(e, false)));
         }
-        ahead.afterRead(base + have + n, n, performance.now() - startedAt);
+        ahead.afterRead(w.base + w.held + n, n, performance.now() - startedAt);
         if (first && n > 0) {
           first = false;
-          if (isGzip(buf.subarray(0, n))) return false;
+          if (isGzip(w.bytes.subarray(0, n))) return false;
           if (this.files) {
             this.files.adopt(this.index, fd);
             this.fileHandedOver = true;
           }
         }
         if (n === 0) break;
-        have += n;
-        const view = buf.subarray(0, have);
-        this.files?.place(this.index, view, base);
-        const chunk = this.parseChunk(parser, view, base, direct);
+        w.held += n;
+        const view = w.view();
+        this.files?.place(this.index, view, w.base);
+        const chunk = this.parseChunk(parser, view, w.base, direct);
         parser = chunk.parser;
         const { batch, used, fault } = chunk;
         yield batch;
         if (fault) throw this.faultAfterFrames(fault);
-        // The frames of this batch are views into buf: they have been consumed, so their bytes may be overwritten.
-        buf.copy(buf, 0, used, have);
-        have -= used;
-        base += used;
-        info.bytes = base;
+        w.consume(used);
+        info.bytes = w.base;
       }
     } finally {
       ahead.finish();
     }
-    this.finish(parser, buf.subarray(0, have), base);
+    this.finish(parser, w.view(), w.base);
     return true;
   }
 

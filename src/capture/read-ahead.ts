@@ -32,7 +32,7 @@ export class ReadAhead {
   private recentSlow = 0;
   /** Where reads ahead put their bytes (made when they start). */
   private scratch: Buffer | null = null;
-  /** Reads ahead asked for (for tests and the bench). */
+  /** Reads ahead asked for (what the tests look at). */
   requests = 0;
 
   constructor(
