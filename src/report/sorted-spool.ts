@@ -1,6 +1,7 @@
 import { ScratchFile } from './scratch-file.js';
 
 interface Entry {
+  group: number;
   start: string;
   id: number;
   pos: number;
@@ -14,7 +15,8 @@ export function byReportOrder(a: { start: string; id: number }, b: { start: stri
 
 /** Rendered pieces of a report, one per connection, kept in a scratch file with only their place and sort key in
  * memory (a few dozen bytes each), and read back in the report's order: by start time, then id (as the analyzer sorts
- * connections), whatever order the connections finished in. */
+ * connections), whatever order the connections finished in; a report that lists some connections first (text: the
+ * problems) puts them in a lower group. */
 export class SortedSpool {
   private readonly file: ScratchFile;
   private readonly entries: Entry[] = [];
@@ -27,14 +29,16 @@ export class SortedSpool {
     return this.entries.length;
   }
 
-  add(start: string, id: number, text: string): void {
+  /** Spools `text` as a piece (followed by `tail`, if given: appended as it is, with no joined copy of the two). */
+  add(start: string, id: number, text: string, group = 0, tail = ''): void {
     const [pos, length] = this.file.append(text);
-    this.entries.push({ start, id, pos, length });
+    const tailLength = tail ? this.file.append(tail)[1] : 0;
+    this.entries.push({ group, start, id, pos, length: length + tailLength });
   }
 
-  /** The pieces in report order, each as bytes valid until the next one is read. */
+  /** The pieces by group, each group in report order, each piece as bytes valid until the next one is read. */
   *pieces(): Generator<Buffer> {
-    this.entries.sort(byReportOrder);
+    this.entries.sort((a, b) => a.group - b.group || byReportOrder(a, b));
     for (const e of this.entries) yield this.file.readBytes(e.pos, e.length);
   }
 
