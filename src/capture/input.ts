@@ -28,8 +28,6 @@ export class CaptureInput {
 
   /** Whether the open file was handed to `files` (which then closes it). */
   private fileHandedOver = false;
-  /** Size of the regular file being read (from its fstat). */
-  private fileSize = 0;
 
   /** With `files`, a regular uncompressed input stays open after reading and its frames' bytes can be read back by
    * position (see CaptureFiles); its owner closes it. */
@@ -58,13 +56,13 @@ export class CaptureInput {
 
   /** With `direct`, frames go to it as they are parsed and the batches yielded are empty (they only pace the reading). */
   async *batches(direct?: (f: Frame) => void): AsyncGenerator<Frame[]> {
-    const fd = this.openRegularFile();
-    if (fd !== null) {
+    const file = this.openRegularFile();
+    if (file !== null) {
       try {
-        if (yield* this.fileBatches(fd, direct)) return;
+        if (yield* this.fileBatches(file.fd, file.size, direct)) return;
       } finally {
         this.files?.unplace(this.index);
-        if (!this.fileHandedOver) closeSync(fd);
+        if (!this.fileHandedOver) closeSync(file.fd);
       }
     }
     const raw = await this.open();
@@ -100,7 +98,7 @@ export class CaptureInput {
 
   /** An uncompressed regular file is read with readSync into one reused buffer: no stream, no chunk copies, one
    * await per batch. Anything else (stdin, pipes, gzip, faults at open) takes the stream path, which says why. */
-  private openRegularFile(): number | null {
+  private openRegularFile(): { fd: number; size: number } | null {
     if (this.path === '-') return null;
     let fd: number;
     try {
@@ -110,10 +108,7 @@ export class CaptureInput {
     }
     try {
       const st = fstatSync(fd);
-      if (st.isFile()) {
-        this.fileSize = st.size;
-        return fd;
-      }
+      if (st.isFile()) return { fd, size: st.size };
     } catch {
       // fall through: the stream path reports it
     }
@@ -122,12 +117,12 @@ export class CaptureInput {
   }
 
   /** Yields the frames of a regular file. Returns false, having yielded nothing, when the file is gzip-compressed. */
-  private async *fileBatches(fd: number, direct?: (f: Frame) => void): AsyncGenerator<Frame[], boolean> {
+  private async *fileBatches(fd: number, size: number, direct?: (f: Frame) => void): AsyncGenerator<Frame[], boolean> {
     const info = this.info;
     const w = new ReadWindow(FILE_BUFFER_BYTES);
     let parser: RecordParser | null = null;
     let first = true;
-    const ahead = new ReadAhead(this.path, this.fileSize);
+    const ahead = new ReadAhead(this.path, size);
     try {
       for (;;) {
         // A full buffer cannot happen with records bounded far below its size; grow rather than loop.
