@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyzer.js';
 import type { ConnectionJson } from '../src/analysis/report-model.js';
-import { correlateFlights, flightSummary } from '../src/diagnose/rules/flight-size-threshold.js';
+import { correlateFlights, FlightSizeLog, flightSummary, type FlightSummary } from '../src/diagnose/rules/flight-size-threshold.js';
 import { generateCapture } from '../src/bench/generate.js';
 import { fixture } from './support/analyse.js';
 
@@ -45,11 +45,18 @@ describe("healthy: 'summary'", () => {
       expect(JSON.stringify(brief.connections), f).toBe(JSON.stringify(expected));
       expect(brief.capture, f).toEqual(full.capture);
       // The flight summaries are taken from the facts; read from the full JSON they must say the same.
-      expect(correlateFlights(full.connections.map(flightSummary)), f).toEqual(full.capture.findings.filter((x) => x.kind === 'flight-size-threshold'));
+      expect(correlateFlights(logOf(full.connections.map(flightSummary))), f).toEqual(full.capture.findings.filter((x) => x.kind === 'flight-size-threshold'));
       // Connections finish in any order (a sharded run finishes them in another): the finding reads the same.
-      expect(correlateFlights(full.connections.map(flightSummary).reverse()), f).toEqual(correlateFlights(full.connections.map(flightSummary)));
+      expect(correlateFlights(logOf(full.connections.map(flightSummary).reverse())), f).toEqual(correlateFlights(logOf(full.connections.map(flightSummary))));
       if (f === files[0]) expect(full.capture.findings.map((x) => x.kind)).toContain('flight-size-threshold');
     }
     expect(clean).toBeGreaterThan(50);
   }, 120_000);
 });
+
+/** The flights of these connections, added in this order (as the analyzer adds them as connections finish). */
+function logOf(summaries: FlightSummary[]): FlightSizeLog {
+  const log = new FlightSizeLog();
+  for (const s of summaries) log.add(s);
+  return log;
+}

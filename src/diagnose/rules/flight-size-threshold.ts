@@ -64,13 +64,7 @@ export class FlightSizeLog {
 
 /** Across all connections: do pipelined flights stall by size? This is the experiment the incident's investigator ran by
  * hand (512 worked, 513 failed, 514 worked, 1025 answered only its first 512 bytes). */
-export function correlateFlights(connections: FlightSummary[] | FlightSizeLog): FindingJson[] {
-  let log = connections;
-  if (Array.isArray(log)) {
-    const all = new FlightSizeLog();
-    for (const c of log) all.add(c);
-    log = all;
-  }
+export function correlateFlights(log: FlightSizeLog): FindingJson[] {
   const flights = log.flights();
   const stalled = flights.filter((f) => f.stalled);
   const answered = flights.filter((f) => !f.stalled);
