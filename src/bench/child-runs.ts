@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_FLAGS } from '../analysis/gc-tuning.js';
+import type { Stage } from './stages.js';
 
-/** analyze: as the CLI runs by default (--jobs auto); analyze-1: the same on one thread. */
-export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze' | 'analyze-1';
+/** analyze: as the CLI runs by default (--jobs auto); analyze-1: the same on one thread; stage-*: the analysis cut
+ * short after one stage (stages.ts). */
+export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze' | 'analyze-1' | `stage-${Stage}`;
 
 export interface Measurement {
   /** Time inside the process (file open to result), ms. */
@@ -32,8 +34,8 @@ const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
 /** Runs one task in a fresh Node process, so that its peak RSS is its own. */
 export function measureInChild(task: Task, file: string): Measurement {
   const args = task === 'analyze-1' ? ['analyze', file, '1'] : [task, file];
-  // The analysis runs with the Node options the CLI starts with (gc-tuning.ts); the references without.
-  const node = task === 'analyze' || task === 'analyze-1' ? NODE_FLAGS : [];
+  // The analysis and its stages run with the Node options the CLI starts with (gc-tuning.ts); the references without.
+  const node = task === 'analyze' || task === 'analyze-1' || task.startsWith('stage-') ? NODE_FLAGS : [];
   const run = underTime(process.execPath, [...node, CHILD, ...args], 'pipe');
   if (run.status !== 0) throw new Error(`${task} failed: ${run.stderr}`);
   const line = JSON.parse(run.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;

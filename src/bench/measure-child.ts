@@ -1,5 +1,5 @@
 // Runs one measurement in its own process and prints one JSON line: {task, ms, packets, connections, maxRssKB}.
-// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|analyze FILE [JOBS]
+// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|analyze|stage-decode|stage-tcp|stage-smtp FILE [JOBS]
 // analyze runs with JOBS worker threads (default: what the CLI's --jobs auto picks for the file).
 import { analyze } from '../analysis/analyzer.js';
 import { autoJobs } from '../analysis/jobs.js';
@@ -8,10 +8,11 @@ import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import { bareRecordWalk } from './bare-walk.js';
 import { pcapParserWalk } from './pcap-parser-walk.js';
+import { runStage, STAGES, type Stage } from './stages.js';
 
 async function main(): Promise<void> {
   const [task, file, jobsArg] = process.argv.slice(2);
-  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|reader|analyze FILE');
+  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|reader|analyze|stage-decode|stage-tcp|stage-smtp FILE');
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   let packets = 0;
@@ -25,7 +26,12 @@ async function main(): Promise<void> {
     // Our own capture reader alone: every frame handed on, nothing decoded (compare with pcap-parser's events).
     await readFrames([new CaptureInput(file, 0)], () => packets++);
   }
-  else if (task === 'analyze') {
+  else if (task.startsWith('stage-') && STAGES.includes(task.slice(6) as Stage)) {
+    tuneGarbageCollector(); // as the CLI runs
+    const count = await runStage(file, task.slice(6) as Stage);
+    packets = count.packets;
+    connections = count.smtp;
+  } else if (task === 'analyze') {
     tuneGarbageCollector(); // as the CLI runs
     // As the CLI runs without a selection: each connection is handed on as it is diagnosed, not held.
     const counts: Record<string, number> = {};

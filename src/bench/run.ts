@@ -2,7 +2,7 @@
 //                  [--file existing.pcap] [--dir DIR] [--seed N]
 // Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
 // walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS — as the
-// CLI runs by default (--jobs auto) and on one thread —, the walk and the analysis again with the file dropped from
+// CLI runs by default (--jobs auto) and on one thread, and cut short after each stage (what each stage adds) —, the walk and the analysis again with the file dropped from
 // the page cache (when GNU dd and fincore can), and tshark when installed. Medians of --runs runs; a results line per
 // size goes to bench-out/results.jsonl.
 import { execSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { measureCli, measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
 import { generateCapture } from './generate.js';
 import { dropFromPageCache } from './page-cache.js';
+import { STAGES, type Stage } from './stages.js';
 import { median } from './median.js';
 import { parseSize, sizeLabel } from './size.js';
 
@@ -56,6 +57,8 @@ interface SizeResult {
   reader: Measurement;
   analyze: Measurement;
   analyzeOneThread: Measurement;
+  /** The analysis cut short after each stage (stages.ts): what each stage adds. */
+  stages: Record<Stage, Measurement>;
   cli: Measurement;
   /** The bare walk and the analysis with the file dropped from the page cache first (null: it could not be dropped). */
   walkCold: Measurement | null;
@@ -82,9 +85,10 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
   const bytes = statSync(file).size;
   measureInChild('walk', file); // warm the page cache: every contender reads from memory
   const cli: Measurement[] = [];
-  const runs: Record<Task, Measurement[]> = { walk: [], 'pcap-parser': [], reader: [], analyze: [], 'analyze-1': [] };
+  const tasks: Task[] = ['walk', 'pcap-parser', 'reader', ...STAGES.map((s) => `stage-${s}` as const), 'analyze', 'analyze-1'];
+  const runs = Object.fromEntries(tasks.map((t) => [t, [] as Measurement[]])) as Record<Task, Measurement[]>;
   for (let r = 0; r < args.runs; r++) {
-    for (const task of ['walk', 'pcap-parser', 'reader', 'analyze', 'analyze-1'] as const) {
+    for (const task of tasks) {
       const m = measureInChild(task, file);
       runs[task].push(m);
       process.stderr.write(`  ${label} run ${r + 1}/${args.runs} ${task}: ${(m.ms / 1000).toFixed(2)} s, RSS ${(m.maxRssKB / 1024).toFixed(0)} MB\n`);
@@ -116,6 +120,7 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     reader: medianOf(runs.reader),
     analyze: analyzeM,
     analyzeOneThread: medianOf(runs['analyze-1']),
+    stages: Object.fromEntries(STAGES.map((s) => [s, medianOf(runs[`stage-${s}`])])) as Record<Stage, Measurement>,
     cli: medianOf(cli),
     ...cold,
     tshark,
@@ -166,6 +171,7 @@ function printResult(r: SizeResult): void {
   const widths = [34, 10, 12, 14, 10];
   console.log(['', 'time', 'throughput', 'packets/s', 'peak RSS'].map((h, i) => h.padStart(i ? widths[i]! : 0).padEnd(i ? 0 : widths[0]!)).join(''));
   for (const cells of rows) console.log(cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[0]!))).join(''));
+  console.log(`  where the time goes:   ${timeByStage(r).map(([name, ms]) => `${name} ${secs(ms)}`).join(', ')}`);
   const vsWalk = r.analyze.ms / r.walk.ms;
   console.log(`  analysis / bare walk:  ${vsWalk.toFixed(2)}×   (goal ≤ 5×)  ${vsWalk <= 5 ? 'ok' : 'MISSED'}`);
   if (r.tshark) {
@@ -183,6 +189,19 @@ function printResult(r: SizeResult): void {
   const open = r.analyzeOneThread.peakOpen;
   if (open) console.log(`  connections held at once: up to ${open} (open, or closed and lingering 5 s): memory follows them, not the file`);
   if (r.analyze.diagnosed) console.log(`  diagnoses: ${Object.entries(r.analyze.diagnosed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+/** What each stage adds to one thread's analysis: the difference between the medians of the runs cut short after it and
+ * after the stage before (so each includes its share of collection and compilation). */
+function timeByStage(r: SizeResult): [string, number][] {
+  const s = r.stages;
+  return [
+    ['reading', r.reader.ms],
+    ['+ decoding', s.decode.ms - r.reader.ms],
+    ['+ TCP', s.tcp.ms - s.decode.ms],
+    ['+ SMTP', s.smtp.ms - s.tcp.ms],
+    ['+ diagnosis and report model', r.analyzeOneThread.ms - s.smtp.ms],
+  ];
 }
 
 function printLinearity(results: SizeResult[]): void {
@@ -219,6 +238,7 @@ function record(r: SizeResult, args: BenchArgs): void {
     walkMs: Math.round(r.walk.ms),
     pcapParserMs: Math.round(r.pcapParser.ms),
     readerMs: Math.round(r.reader.ms),
+    stageMs: Object.fromEntries(STAGES.map((st) => [st, Math.round(r.stages[st].ms)])),
     loadAverage: loadavg()[0],
     analyzeMs: Math.round(r.analyze.ms),
     analyzeWallMs: Math.round(r.analyze.wallMs),

@@ -1,0 +1,40 @@
+// The bench's "where the time goes" line subtracts the analysis cut short after each stage from the next: each cut must
+// do all the work of its stages, on the same packets and connections as the analysis, or the line misleads.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyzer.js';
+import { generateCapture } from '../src/bench/generate.js';
+import { runStage } from '../src/bench/stages.js';
+import { fixture } from './support/analyse.js';
+
+let dir = '';
+const files: string[] = [];
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stages-'));
+  const synthetic = join(dir, 'many.pcap');
+  generateCapture(synthetic, { targetBytes: 3e6, seed: 11 });
+  files.push(synthetic);
+  for (const name of readdirSync(fixture('lab'))) if (name.endsWith('.pcap')) files.push(join(fixture('lab'), name));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bench stages', () => {
+  it('decode, track and parse the same packets and connections as the analysis', async () => {
+    for (const f of files) {
+      const { report } = await analyze([f]);
+      const tcpPackets = report.inputs[0]!.accounting.tcp;
+      const decode = await runStage(f, 'decode');
+      const tcp = await runStage(f, 'tcp');
+      const smtp = await runStage(f, 'smtp');
+      expect(decode, f).toEqual({ packets: tcpPackets, connections: 0, smtp: 0 });
+      expect(tcp.packets, f).toBe(tcpPackets);
+      expect(tcp.connections, f).toBe(report.connections.length + report.capture.otherTcpConnections);
+      expect(tcp.smtp, f).toBe(0);
+      expect(smtp, f).toEqual({ packets: tcpPackets, connections: tcp.connections, smtp: report.connections.length });
+    }
+    const many = await runStage(files[0]!, 'smtp');
+    expect(many.smtp).toBeGreaterThan(50);
+  });
+});
