@@ -1,9 +1,9 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, open as openFile, openSync, readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import type { CaptureFiles } from './capture-files.js';
 import { CaptureError, FormatError } from './errors.js';
+import { readChunks } from './fd-chunks.js';
 import type { Frame, InputInfo } from './frame.js';
 import type { RecordParser } from './parser.js';
 import { PcapParser } from './pcap.js';
@@ -12,6 +12,7 @@ import { ReadAhead } from './read-ahead.js';
 import { ReadWindow } from './read-window.js';
 import { describeForeign, isGzip, sniffFormat } from './sniff.js';
 
+/** Read size of the stream path (a pipe returns less at a time), and zlib's output chunk. */
 const CHUNK_BYTES = 1 << 20;
 /** Buffer of the regular-file path: read into, parsed in place, the partial record at its end moved to the front.
  * 1 MB (over three times the largest record): its bytes are still in the CPU cache when the records are parsed and
@@ -100,6 +101,14 @@ export class CaptureInput {
    * await per batch. Anything else (stdin, pipes, gzip, faults at open) takes the stream path, which says why. */
   private openRegularFile(): { fd: number; size: number } | null {
     if (this.path === '-') return null;
+    // Anything but a regular file is not opened here: opening a FIFO waits for its writer (here, on the main thread),
+    // and closing it again would leave that writer without a reader, to die of SIGPIPE before the stream path opened
+    // the FIFO a second time, for ever.
+    try {
+      if (!statSync(this.path).isFile()) return null;
+    } catch {
+      return null; // the stream path reports it
+    }
     let fd: number;
     try {
       fd = openSync(this.path, 'r');
@@ -195,8 +204,10 @@ export class CaptureInput {
     return this.fail(new CaptureError(this.info.file, fault.offset, fault.reason + analysed));
   }
 
-  private async open(): Promise<Readable> {
-    if (this.path === '-') return process.stdin;
+  /** The input's bytes as chunks (see readChunks: each valid until the next is asked for). Faults at open surface at
+   * the first chunk. */
+  private async open(): Promise<AsyncIterable<Buffer>> {
+    if (this.path === '-') return readChunks(0, CHUNK_BYTES);
     try {
       const s = await stat(this.path);
       if (s.isDirectory()) throw new CaptureError(this.path, 0, 'is a directory, not a capture file');
@@ -204,12 +215,12 @@ export class CaptureInput {
       if (e instanceof CaptureError) throw this.fail(e);
       throw this.fail(new CaptureError(this.path, 0, streamFailure(e, false)));
     }
-    return createReadStream(this.path, { highWaterMark: CHUNK_BYTES });
+    return fileChunks(this.path);
   }
 
   /** Gzip is recognised by its magic, not by the file name: peek at the first chunk and decompress if needed. */
-  private async decompressing(raw: Readable): Promise<AsyncIterable<Buffer>> {
-    const it = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  private async decompressing(raw: AsyncIterable<Buffer>): Promise<AsyncIterable<Buffer>> {
+    const it = raw[Symbol.asyncIterator]();
     let first: IteratorResult<Buffer>;
     try {
       first = await it.next();
@@ -229,7 +240,10 @@ export class CaptureInput {
     const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
     (async () => {
       try {
-        for await (const c of rest()) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
+        // Each compressed chunk's buffer is read into again once the next chunk is asked for: ask only when zlib has
+        // taken all of it in (the write's callback), or has been closed (the reading stopped on a fault: then the
+        // loop ends, and the file with it).
+        for await (const c of rest()) await taken(gunzip, c);
         gunzip.end();
       } catch (e) {
         gunzip.destroy(e as Error);
@@ -282,4 +296,28 @@ function streamFailure(e: unknown, compressed: boolean): string {
   if (code === 'ELOOP') return 'no such file (too many symbolic links)';
   if (compressed) return `gzip stream is damaged (${(e as Error)?.message ?? String(e)})`;
   return `cannot read (${(e as Error)?.message ?? String(e)})`;
+}
+
+/** Resolves once `gunzip` has taken all of `chunk` in; rejects if it is closed first. */
+function taken(gunzip: Gunzip, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const closed = (): void => reject(new Error('decompression stopped'));
+    gunzip.once('close', closed);
+    gunzip.write(chunk, (e) => {
+      gunzip.off('close', closed);
+      if (e) reject(e);
+      else resolve();
+    });
+  });
+}
+
+/** A file that is not read in place (compressed, or a FIFO), chunk by chunk; closed when the reading ends. */
+async function* fileChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
+  // A plain descriptor, not a FileHandle: one left to the collector (a reader abandoned on a fault) prints a warning.
+  const fd = await new Promise<number>((resolve, reject) => openFile(path, 'r', (e, d) => (e ? reject(e) : resolve(d))));
+  try {
+    yield* readChunks(fd, CHUNK_BYTES, true);
+  } finally {
+    closeSync(fd);
+  }
 }
