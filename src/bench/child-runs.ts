@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from '../analysis/gc-tuning.js';
+import { ALLOCATOR_ENV, NODE_FLAGS } from '../analysis/gc-tuning.js';
 import type { Stage } from './stages.js';
 
 /** analyze: as the CLI runs by default (--jobs auto); analyze-1: the same on one thread; stage-*: the analysis cut
@@ -34,9 +34,10 @@ const CHILD = fileURLToPath(new URL('./measure-child.js', import.meta.url));
 /** Runs one task in a fresh Node process, so that its peak RSS is its own. */
 export function measureInChild(task: Task, file: string): Measurement {
   const args = task === 'analyze-1' ? ['analyze', file, '1'] : [task, file];
-  // The analysis and its stages run with the Node options the CLI starts with (gc-tuning.ts); the references without.
-  const node = task === 'analyze' || task === 'analyze-1' || task.startsWith('stage-') ? NODE_FLAGS : [];
-  const run = underTime(process.execPath, [...node, CHILD, ...args], 'pipe');
+  // The analysis and its stages run with the Node options and environment the CLI starts with (gc-tuning.ts); the
+  // references without.
+  const asCli = task === 'analyze' || task === 'analyze-1' || task.startsWith('stage-');
+  const run = underTime(process.execPath, [...(asCli ? NODE_FLAGS : []), CHILD, ...args], 'pipe', asCli ? ALLOCATOR_ENV : {});
   if (run.status !== 0) throw new Error(`${task} failed: ${run.stderr}`);
   const line = JSON.parse(run.stdout.trim().split('\n').pop()!) as Omit<Measurement, 'wallMs'>;
   return { ...line, wallMs: run.wallMs, processCpuMs: run.processCpuMs };
@@ -52,7 +53,7 @@ export function tsharkAvailable(): boolean {
  * discarded. Exit code 1 (problems found) is success here. */
 export function measureCli(file: string): Measurement {
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  return timed(process.execPath, [...NODE_FLAGS, cli, '--no-progress', file], [0, 1]);
+  return timed(process.execPath, [...NODE_FLAGS, cli, '--no-progress', file], [0, 1], ALLOCATOR_ENV);
 }
 
 /** `tshark -r F -Y smtp -T fields …` under /usr/bin/time (for its peak RSS); output discarded. */
@@ -60,21 +61,22 @@ export function measureTshark(file: string): Measurement {
   return timed('tshark', ['-r', file, ...TSHARK_ARGS], [0]);
 }
 
-function timed(command: string, commandArgs: string[], okCodes: number[]): Measurement {
-  const run = underTime(command, commandArgs, 'ignore');
+function timed(command: string, commandArgs: string[], okCodes: number[], env: Readonly<Record<string, string>> = {}): Measurement {
+  const run = underTime(command, commandArgs, 'ignore', env);
   if (!okCodes.includes(run.status)) throw new Error(`${command} failed: ${run.stderr}`);
   return { ms: run.wallMs, wallMs: run.wallMs, processCpuMs: run.processCpuMs, packets: 0, maxRssKB: run.maxRssKB };
 }
 
 /** Runs a command under /usr/bin/time where there is one: its wall time, and its peak RSS and CPU time (user +
  * system, every thread, start-up included). */
-function underTime(command: string, args: string[], stdout: 'pipe' | 'ignore') {
+function underTime(command: string, args: string[], stdout: 'pipe' | 'ignore', extraEnv: Readonly<Record<string, string>> = {}) {
+  const env = { ...process.env, ...extraEnv };
   const timeFile = join(tmpdir(), `bench-time-${process.pid}.txt`);
   const useTime = existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20 })
-    : spawnSync(command, args, { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20 });
+    ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20, env })
+    : spawnSync(command, args, { stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20, env });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let maxRssKB = 0;
   let processCpuMs: number | undefined;
