@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=4 --v8-pool-size=1
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=1048576 MALLOC_TRIM_THRESHOLD_=2097152 node --max-semi-space-size=4 --v8-pool-size=1
 import { closeSync, openSync } from 'node:fs';
 import { analyze } from './analysis/analyzer.js';
 import type { ConnectionJson, ReportJson } from './analysis/report-model.js';

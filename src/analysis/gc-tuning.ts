@@ -28,14 +28,16 @@ export function tuneGarbageCollector(): void {
  * runs its analysis and the CLI with them. */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--v8-pool-size=1'];
 
-/** Environment the CLI starts with, read by the C library's allocator when the process starts (not settable later):
- * glibc keeps memory freed at the top of its heap up to a trim threshold that grows with the largest block freed, and
- * zlib hands each megabyte it inflates over in a new buffer, so a gzip-compressed capture left ~8 MB of freed blocks
- * resident. A fixed threshold (which also keeps large blocks in their own mappings, unmapped when freed) returns them.
- * Measured with the CLI on the 1 GB bench capture gzip-compressed, 3 interleaved runs: peak RSS 147–150 → 141–142
- * MB; uncompressed, from a file or piped in: no change. Other C libraries ignore the variable. The shebang and
- * `npm start` carry it with NODE_FLAGS (test/node-flags.test.ts). */
-export const ALLOCATOR_ENV: Readonly<Record<string, string>> = { MALLOC_TRIM_THRESHOLD_: '131072' };
+/** Environment the CLI starts with, read by the C library's allocator when the process starts (not settable later).
+ * zlib hands each megabyte it inflates over in a new 1 MB buffer. Left to itself, glibc raises its mmap threshold
+ * past 1 MB after the first such buffer is freed, and from then on serves them from its heap, where up to ~8 MB of
+ * freed blocks stayed resident. Fixed thresholds keep 1 MB blocks in mappings of their own, returned when freed, and
+ * let the heap keep at most 2 MB free at its top. Measured with the CLI on the 1 GB bench capture, interleaved runs:
+ * gzip-compressed, peak RSS 150–152 → 141–146 MB; from a file, analysis time and RSS unchanged (medians of 6 pairs,
+ * 2.28 against 2.28 s). A trim threshold of 128 KB alone gave 140–141 MB on gzip but cost a file ~3 % (the heap trimmed
+ * and regrown over and over); an mmap threshold alone, 5 %. Other C libraries ignore these variables. The shebang and
+ * `npm start` carry them with NODE_FLAGS (test/node-flags.test.ts). */
+export const ALLOCATOR_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_TRIM_THRESHOLD_: '2097152' };
 
 /** ALLOCATOR_ENV as `NAME=value` words, as the shebang and `npm start` write them. */
 export function allocatorEnvWords(): string[] {
