@@ -9,7 +9,8 @@ import { IpReassembler } from '../decode/ip-reassembly.js';
 import { computeFacts } from '../diagnose/facts.js';
 import { diagnoseConnection } from '../diagnose/engine.js';
 import { limitFindings, limitHits, retransmissionMismatchFindings, type LimitHit } from '../diagnose/rules/limits.js';
-import type { SessionLimits } from '../smtp/session.js';
+import type { SessionLimits, SmtpSession } from '../smtp/session.js';
+import type { Connection } from '../tcp/connection.js';
 import { SessionSlot } from './session-slot.js';
 import { ConnectionTracker, SWEEP_EVERY_FRAMES, type TrackerOptions } from '../tcp/tracker.js';
 import { Clock } from './clock.js';
@@ -52,6 +53,12 @@ export interface RunResult {
   peakOpenConnections: number;
 }
 
+/** Whether a finished connection is reported as SMTP (else it is only counted as other TCP): its dialogue looks like
+ * SMTP, or it carried data to or from an SMTP port. */
+export function carriesSmtp(c: Connection, session: SmtpSession, smtpPorts: ReadonlySet<number>): boolean {
+  return session.looksLikeSmtp() || (smtpPorts.has(c.server.port) && c.carriedData());
+}
+
 /** Reads the captures (one capture, possibly cut into several files), rebuilds every TCP connection and SMTP dialogue,
  * and diagnoses each as it finishes. With a shard, only the connections whose 4-tuple hashes to it are rebuilt (every
  * frame is still read, and counted only by shard 0). */
@@ -80,9 +87,8 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
         const session = slot.finalSession();
         const opened = slot.openedAt;
         session.finish();
-        const onSmtpPort = o.smtpPorts.has(c.server.port);
         const hits = limitHits(c, session, why, o.tracker, o.session);
-        if (!session.looksLikeSmtp() && !(onSmtpPort && (c.clientHalf.dataPackets > 0 || c.serverHalf.dataPackets > 0))) {
+        if (!carriesSmtp(c, session, o.smtpPorts)) {
           if (hits.length) sink.limits(c.id, opened, false, hits);
           otherTcp++;
           return;

@@ -2,9 +2,9 @@
 //                  [--file existing.pcap] [--dir DIR] [--seed N]
 // Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
 // walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS — as the
-// CLI runs by default (--jobs auto) and on one thread, and cut short after each stage (what each stage adds) —, the walk and the analysis again with the file dropped from
-// the page cache (when GNU dd and fincore can), and tshark when installed. Medians of --runs runs; a results line per
-// size goes to bench-out/results.jsonl.
+// CLI runs by default (--jobs auto), on one thread, and cut short after each stage (what each stage adds) —, the walk
+// and the analysis again with the file dropped from the page cache (when GNU dd and fincore can), and tshark when
+// installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+import { carriesSmtp } from '../analysis/run-capture.js';
 import { SessionSlot } from '../analysis/session-slot.js';
 import { CaptureFiles } from '../capture/capture-files.js';
 import { CaptureInput } from '../capture/input.js';
@@ -39,8 +40,7 @@ export async function runStage(file: string, stage: Stage): Promise<StageCount> 
             const session = (c.listener as SessionSlot).finalSession();
             session.finish();
             count.connections++;
-            // As the analysis tells SMTP connections from other TCP (run-capture.ts).
-            if (session.looksLikeSmtp() || (DEFAULT_TRACKER_OPTIONS.serverPorts.has(c.server.port) && c.carriedData())) count.smtp++;
+            if (carriesSmtp(c, session, DEFAULT_TRACKER_OPTIONS.serverPorts)) count.smtp++;
           },
         }
       : { listenerFor: () => DROPPING_LISTENER, finished: () => void count.connections++ },
