@@ -53,7 +53,19 @@ export class FdLines implements LineSink {
 const CHUNK_CHARS = 64 << 10;
 
 export function writeAll(fd: number, text: string): void {
-  writeAllBytes(fd, Buffer.from(text, 'utf8'));
+  writeAllBytes(fd, encodeInto(text, Buffer.byteLength(text, 'utf8')));
+}
+
+/** One buffer for the run that texts are encoded into before they are written, grown to the largest: a new Buffer per
+ * write was, over a report, the report's size again in allocations outside the JS heap, which V8 answers with full
+ * collections. */
+let encoded = Buffer.allocUnsafeSlow(64 << 10);
+
+/** `text` as UTF-8 (`bytes` long) in the shared encoding buffer: a view valid until the next call. */
+export function encodeInto(text: string, bytes: number): Buffer {
+  if (encoded.length < bytes) encoded = Buffer.allocUnsafeSlow(Math.max(bytes, encoded.length * 2));
+  const n = encoded.write(text, 0, 'utf8');
+  return encoded.subarray(0, n);
 }
 
 export function writeAllBytes(fd: number, bytes: Buffer): void {
@@ -66,3 +78,31 @@ export function writeAllBytes(fd: number, bytes: Buffer): void {
     }
   }
 }
+
+/** Bytes gathered into writes of about BATCH_BYTES to a file descriptor (pieces are copied: they may be views of a
+ * buffer that is read into again). */
+export class ByteBatch {
+  private readonly bytes = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private used = 0;
+
+  constructor(private readonly fd: number) {}
+
+  add(piece: Buffer): void {
+    if (this.used + piece.length > this.bytes.length) {
+      this.flush();
+      if (piece.length > this.bytes.length) {
+        writeAllBytes(this.fd, piece);
+        return;
+      }
+    }
+    piece.copy(this.bytes, this.used);
+    this.used += piece.length;
+  }
+
+  flush(): void {
+    if (this.used) writeAllBytes(this.fd, this.bytes.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+const BATCH_BYTES = 1 << 20;

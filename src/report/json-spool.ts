@@ -1,6 +1,9 @@
 import type { ConnectionJson, ReportJson } from '../analysis/report-model.js';
-import { writeAll, writeAllBytes } from './fd-output.js';
+import { ByteBatch, writeAll } from './fd-output.js';
 import { SortedSpool } from './sorted-spool.js';
+
+const COMMA_NEWLINE = Buffer.from(',\n');
+const NEWLINE = Buffer.from('\n');
 
 /** The JSON report without holding every connection in memory: each connection is written to a scratch file as it is
  * diagnosed, with only its place kept (a few dozen bytes), and the document is assembled at the end in the report's
@@ -29,11 +32,15 @@ export class JsonConnectionSpool {
         return;
       }
       writeAll(out, `${head.slice(0, at)}"connections": [\n`);
+      // The pieces and their separators gathered into large writes: two system calls per connection were a fifth of
+      // the time of a large JSON report.
+      const batch = new ByteBatch(out);
       let i = 0;
       for (const piece of this.spool.pieces()) {
-        writeAllBytes(out, piece);
-        writeAll(out, ++i < n ? ',\n' : '\n');
+        batch.add(piece);
+        batch.add(++i < n ? COMMA_NEWLINE : NEWLINE);
       }
+      batch.flush();
       writeAll(out, `  ]${head.slice(at + marker.length)}\n`);
     } finally {
       this.dispose();
