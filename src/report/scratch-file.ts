@@ -1,7 +1,7 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { encodeInto } from './fd-output.js';
 import { join } from 'node:path';
+import { encodeInto, writeAllBytes } from './fd-output.js';
 
 /** A file in a private temporary directory that rendered parts of a report are appended to and read back from, so
  * that a report of thousands of connections does not hold them all in memory. Removed by dispose(), or when the
@@ -56,7 +56,8 @@ export class ScratchFile {
     const bytes = encodeInto(this.pending.join(''), this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off, this.written + off);
+    // Appended at the descriptor's own offset: only appends move it (reads say where they read).
+    writeAllBytes(this.fd, bytes);
     this.written += bytes.length;
   }
 
