@@ -48,6 +48,31 @@ describe('half-streams reused across connections', () => {
     expect(gapsHandedOut).toHaveLength(gapCount); // what was handed out is left to its holder
   });
 
+  it('an idle half keeps nothing of its finished connection alive', () => {
+    // The pool is last-in first-out: a half deep in it may wait for the rest of the run. Its sink is the finished
+    // connection's SMTP session (every command and reply), so it must let go of it, and of what it handed out.
+    const session = { data() {}, gap() {} };
+    const used = HalfStream.obtain(session, LIMITS, null);
+    used.sent(packet(ISN, Buffer.alloc(0), SYN), 1);
+    used.sent(packet(ISN + 1, Buffer.from('EHLO a\r\n')), 2);
+    used.sent(packet(ISN + 40, Buffer.from('later bytes\r\n')), 3);
+    used.acknowledgedBy(ISN + 20, null, -1, ack(4));
+    used.sent(packet(ISN + 1, Buffer.from('EHLO b\r\n')), 5);
+    const flights = used.flights;
+    const fact = used.packets.get(0);
+    used.finish();
+    const gaps = used.gaps;
+    used.recycle();
+    const held = Object.values(state(used));
+    for (const handedOut of [session, flights, fact, gaps]) expect(held).not.toContain(handedOut);
+    const idle = used as unknown as { sink: unknown; flightObjects: unknown; firstInconsistency: unknown; packets: { made: unknown } };
+    expect(idle.sink).not.toBe(session);
+    expect(idle.flightObjects).toBeNull();
+    expect(idle.firstInconsistency).toBeNull();
+    expect(idle.packets.made).toBeNull();
+    expect(HalfStream.obtain(SINK, LIMITS, null)).toBe(used); // and it is still handed out again
+  });
+
   it('a capture analysed again from recycled halves gives the same report', async () => {
     const file = 'fixtures/lab/incident-513-client.pcap';
     const first = JSON.stringify((await analyze([file])).report);

@@ -33,6 +33,9 @@ const NO_NUMBERS = new Float64Array(0);
 const NO_INDEX = new Int32Array(0);
 /** Never written to: a stream makes its own list before the first insert. */
 const NO_PENDING: Pending[] = [];
+const NO_GAPS: Gap[] = [];
+/** An idle half's sink: it is given a real one before it is used again. */
+const IDLE_SINK: StreamSink = { data() {}, gap() {} };
 
 /** What a buffered out-of-order segment costs besides its bytes: bounds the list even for zero-byte (snaplen-cut) ones. */
 const PENDING_ENTRY_COST = 64;
@@ -136,6 +139,17 @@ export class HalfStream {
   /** Releases this half and gives it back for a later connection: only once nothing reads it any more. */
   recycle(): void {
     this.release();
+    // An idle half must not keep its finished connection alive: its sink is that connection's SMTP session (commands,
+    // replies, transactions), and the pool is last-in first-out, so a half deep in it could hold them for the rest of
+    // the run. What was handed out goes with it; reset() makes the lists anew.
+    this.sink = IDLE_SINK;
+    this.origin = null;
+    this.gaps = NO_GAPS;
+    this.flightObjects = null;
+    this.ackLog = null;
+    this.ackFacts = null;
+    this.firstInconsistency = null;
+    this.pending = NO_PENDING;
     if (idleHalves.length < MAX_IDLE_HALVES) idleHalves.push(this);
   }
 

@@ -237,6 +237,9 @@ export class PacketLog {
     this.nb = 0;
     this.cap = 0;
     this.length = 0;
+    // Rows are gone: the facts made from them stay with their holders, and the log no longer keeps them alive.
+    this.made = null;
+    this.texts = null;
   }
 
   private grow(): void {
