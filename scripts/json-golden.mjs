@@ -29,6 +29,12 @@ for (let i = 0; i < rest.length; i++) {
   else throw new Error(`unknown option ${rest[i]}`);
 }
 
+/** The build's command: its bundle (what npm installs), or for a build made before bundling, dist/cli.js. */
+function cliOf(d) {
+  const bundled = join(d, 'bundle', 'cli.js');
+  return existsSync(bundled) ? bundled : join(d, 'cli.js');
+}
+
 function captures(base) {
   if (!existsSync(base)) return [];
   const out = [];
@@ -44,7 +50,7 @@ const files = [...captures(join(root, 'fixtures')), ...captures(join(root, '../s
 mkdirSync(dir, { recursive: true });
 let differences = 0;
 for (const file of files) {
-  const r = spawnSync(process.execPath, [join(dist, 'cli.js'), '--format', format, ...extraArgs, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [cliOf(dist), '--format', format, ...extraArgs, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const got = `exit ${r.status}\n${r.stderr}\n${r.stdout}`;
   const name = relative(join(root, '..'), file).replace(/^[./]+/, '').replace(/[/]/g, '__') + '.out';
   const path = join(dir, name);

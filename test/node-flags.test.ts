@@ -12,8 +12,10 @@ describe('Node options of the CLI', () => {
     expect(shebang).toBe(`#!/usr/bin/env -S ${launch}`);
     expect(shebang.length).toBeLessThan(128); // what older Linux kernels read of a shebang line
     const start: string = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start;
-    expect(start.startsWith(`${launch} dist/cli.js `)).toBe(true);
-    // tsc keeps the shebang in the build that npm installs as the command.
+    const bin: string = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).bin['smtp-pcap-diagnose'];
+    expect(start.startsWith(`${launch} ${bin} `)).toBe(true);
+    // tsc keeps the shebang in its build, and the bundler in the bundle that npm installs as the command.
     expect(readFileSync(`${ROOT}dist/cli.js`, 'utf8').split('\n')[0]).toBe(shebang);
+    expect(readFileSync(`${ROOT}${bin}`, 'utf8').split('\n')[0]).toBe(shebang);
   });
 });

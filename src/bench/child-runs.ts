@@ -52,7 +52,7 @@ export function tsharkAvailable(): boolean {
 /** The CLI as a user runs it (`smtp-pcap-diagnose F`, text report, default --jobs), under /usr/bin/time; output
  * discarded. Exit code 1 (problems found) is success here. */
 export function measureCli(file: string): Measurement {
-  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../bundle/cli.js', import.meta.url));
   return timed(process.execPath, [...NODE_FLAGS, cli, '--no-progress', file], [0, 1], ALLOCATOR_ENV);
 }
 

@@ -34,7 +34,7 @@ const corpus = loadCorpus([join(root, 'fixtures'), join(root, '..', 'shared', 'c
 const unique = [...new Map(corpus.map((s) => [s.bytes.toString('base64'), s])).values()];
 process.stdout.write(`fuzz: ${runs} cases, seed ${seed}, ${jobs} jobs, ${unique.length} seed captures\n`);
 const summary = await fuzz({
-  cliPath: join(snapshot, 'dist', 'cli.js'),
+  cliPath: join(snapshot, 'dist', 'bundle', 'cli.js'),
   mode,
   corpus: unique,
   runs,

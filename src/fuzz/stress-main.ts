@@ -13,7 +13,7 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bundle/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'smtp-pcap-stress-'));
 const extra = process.argv.slice(process.argv.indexOf('--') + 1).filter(() => process.argv.includes('--'));
 try {
