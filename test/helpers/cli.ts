@@ -1,12 +1,18 @@
-// Runs the built CLI (dist/bundle/cli.js, what npm installs as the command) as a user would: a child process, real files, real exit codes.
+// Runs the built CLI (dist/bundle/cli.js, what npm installs as the command) as a user would: a child process, real
+// files, real exit codes.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReportJson } from '../../src/analysis/report-model.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI under test; SMTP_PCAP_DIAGNOSE_CLI points at another build (e.g. a snapshot while the tree is mid-edit). */
 export const CLI = process.env.SMTP_PCAP_DIAGNOSE_CLI ?? `${ROOT}dist/bundle/cli.js`;
+// The bundle is made from tsc's output (npm run build does both): after `tsc` alone it would be older, and every CLI
+// test would run yesterday's code.
+if (!process.env.SMTP_PCAP_DIAGNOSE_CLI && existsSync(`${ROOT}dist/cli.js`) && existsSync(CLI) && statSync(CLI).mtimeMs < statSync(`${ROOT}dist/cli.js`).mtimeMs) {
+  throw new Error(`${CLI} is older than dist/cli.js: run \`npm run build\` (tsc, then the bundle), or \`npm test\`, which builds`);
+}
 /** Real third-party captures (../shared/captures); absent on a user's machine, so tests using them skip. */
 export const SHARED_CAPTURES = fileURLToPath(new URL('../../../shared/captures/', import.meta.url));
 export const hasSharedCaptures = existsSync(SHARED_CAPTURES);
