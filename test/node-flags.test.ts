@@ -11,8 +11,9 @@ describe('Node options of the CLI', () => {
     const shebang = readFileSync(`${ROOT}src/cli.ts`, 'utf8').split('\n')[0]!;
     expect(shebang).toBe(`#!/usr/bin/env -S ${launch}`);
     expect(shebang.length).toBeLessThan(128); // what older Linux kernels read of a shebang line
-    const start: string = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start;
-    const bin: string = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).bin['smtp-pcap-diagnose'];
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string }; bin: Record<string, string> };
+    const start = pkg.scripts.start;
+    const bin = pkg.bin['smtp-pcap-diagnose']!;
     expect(start.startsWith(`${launch} ${bin} `)).toBe(true);
     // tsc keeps the shebang in its build, and the bundler in the bundle that npm installs as the command.
     expect(readFileSync(`${ROOT}dist/cli.js`, 'utf8').split('\n')[0]).toBe(shebang);
