@@ -11,12 +11,13 @@ export class ScratchFile {
   private readonly fd: number;
   /** Bytes appended so far, written or pending. */
   private end = 0;
-  /** Appended texts not yet written, from file position `written` on: written together once they reach FLUSH_BYTES. A
-   * write per piece was a system call per connection, and a Buffer made per piece was the report's whole size again
-   * in allocations outside the JS heap, which V8 answers with full collections (a JSON report of the 1 GB bench
-   * capture: 167 MB). */
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Appended bytes not yet written, from file position `written` on: written together once they would pass
+   * FLUSH_BYTES. A write per piece was a system call per connection, and a Buffer made per piece was the report's whole
+   * size again in allocations outside the JS heap, which V8 answers with full collections (a JSON report of the 1 GB
+   * bench capture: 167 MB). Each text is encoded as it is appended: texts kept until the batch was full (a section is
+   * a tree of many small strings) outlived the young generation's collections and were copied, then promoted. */
+  private batch = NO_BATCH;
+  private batched = 0;
   private written = 0;
   private readBuffer = Buffer.alloc(0);
 
@@ -32,9 +33,15 @@ export class ScratchFile {
     const length = Buffer.byteLength(text, 'utf8');
     const at = this.end;
     this.end += length;
-    this.pending.push(text);
-    this.pendingBytes += length;
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    if (this.batched + length > FLUSH_BYTES) this.flush();
+    if (length > FLUSH_BYTES) {
+      writeAllBytes(this.fd, encodeInto(text, length));
+      this.written += length;
+    } else {
+      if (this.batch === NO_BATCH) this.batch = Buffer.allocUnsafeSlow(FLUSH_BYTES);
+      this.batch.write(text, this.batched, 'utf8');
+      this.batched += length;
+    }
     return [at, length];
   }
 
@@ -52,13 +59,11 @@ export class ScratchFile {
   }
 
   private flush(): void {
-    if (!this.pending.length) return;
-    const bytes = encodeInto(this.pending.join(''), this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (!this.batched) return;
     // Appended at the descriptor's own offset: only appends move it (reads say where they read).
-    writeAllBytes(this.fd, bytes);
-    this.written += bytes.length;
+    writeAllBytes(this.fd, this.batch.subarray(0, this.batched));
+    this.written += this.batched;
+    this.batched = 0;
   }
 
   dispose(): void {
@@ -72,8 +77,9 @@ export class ScratchFile {
   }
 }
 
-/** Pending bytes that make a scratch file write them out. */
+/** The most bytes a scratch file gathers before it writes them out (its batch buffer, made on the first append). */
 const FLUSH_BYTES = 256 << 10;
+const NO_BATCH = Buffer.alloc(0);
 
 const live = new Set<ScratchFile>();
 let exitHooked = false;
