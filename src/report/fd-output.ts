@@ -79,30 +79,54 @@ export function writeAllBytes(fd: number, bytes: Buffer): void {
   }
 }
 
-/** Bytes gathered into writes of about BATCH_BYTES to a file descriptor (pieces are copied: they may be views of a
- * buffer that is read into again). */
+/** Bytes gathered into writes of up to `size` bytes to a file descriptor, in order: buffers are copied in (they may be
+ * views of a buffer that is read into again), texts encoded straight into the batch (none is kept as a string). A piece
+ * larger than the batch is written at once, after what was gathered. The batch's memory is taken on the first piece. */
 export class ByteBatch {
-  private readonly bytes = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private bytes = NO_BYTES;
   private used = 0;
 
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    private readonly size = BATCH_BYTES,
+  ) {}
+
+  /** Bytes gathered and not yet written. */
+  get pending(): number {
+    return this.used;
+  }
 
   add(piece: Buffer): void {
-    if (this.used + piece.length > this.bytes.length) {
-      this.flush();
-      if (piece.length > this.bytes.length) {
-        writeAllBytes(this.fd, piece);
-        return;
-      }
+    if (!this.room(piece.length)) writeAllBytes(this.fd, piece);
+    else {
+      piece.copy(this.bytes, this.used);
+      this.used += piece.length;
     }
-    piece.copy(this.bytes, this.used);
-    this.used += piece.length;
+  }
+
+  /** `text`, `bytes` long in UTF-8. */
+  addText(text: string, bytes: number): void {
+    if (!this.room(bytes)) writeAllBytes(this.fd, encodeInto(text, bytes));
+    else {
+      this.bytes.write(text, this.used, 'utf8');
+      this.used += bytes;
+    }
   }
 
   flush(): void {
     if (this.used) writeAllBytes(this.fd, this.bytes.subarray(0, this.used));
     this.used = 0;
   }
+
+  /** Makes room for `n` more bytes (writing out what was gathered if they do not fit); false when `n` is larger than the
+   * batch itself. */
+  private room(n: number): boolean {
+    if (this.used + n > this.size) this.flush();
+    if (n > this.size) return false;
+    if (this.bytes === NO_BYTES) this.bytes = Buffer.allocUnsafeSlow(this.size);
+    return true;
+  }
 }
 
 const BATCH_BYTES = 1 << 20;
+const NO_BYTES = Buffer.alloc(0);

@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeInto, writeAllBytes } from './fd-output.js';
+import { ByteBatch } from './fd-output.js';
 
 /** A file in a private temporary directory that rendered parts of a report are appended to and read back from, so
  * that a report of thousands of connections does not hold them all in memory. Removed by dispose(), or when the
@@ -11,19 +11,18 @@ export class ScratchFile {
   private readonly fd: number;
   /** Bytes appended so far, written or pending. */
   private end = 0;
-  /** Appended bytes not yet written, from file position `written` on: written together once they would pass
-   * FLUSH_BYTES. A write per piece was a system call per connection, and a Buffer made per piece was the report's whole
-   * size again in allocations outside the JS heap, which V8 answers with full collections (a JSON report of the 1 GB
-   * bench capture: 167 MB). Each text is encoded as it is appended: texts kept until the batch was full (a section is
-   * a tree of many small strings) outlived the young generation's collections and were copied, then promoted. */
-  private batch = NO_BATCH;
-  private batched = 0;
-  private written = 0;
+  /** Appended texts go out in batches of up to FLUSH_BYTES, each encoded as it is appended. A write per piece was a
+   * system call per connection, and a Buffer made per piece was the report's whole size again in allocations outside
+   * the JS heap, which V8 answers with full collections (a JSON report of the 1 GB bench capture: 167 MB); texts kept
+   * until a batch was full (a section is a tree of many small strings) outlived the young generation's collections. */
+  private readonly out: ByteBatch;
   private readBuffer = Buffer.alloc(0);
 
   constructor(name: string) {
     this.dir = mkdtempSync(join(tmpdir(), 'smtp-pcap-diagnose-'));
     this.fd = openSync(join(this.dir, name), 'w+');
+    // Appended at the descriptor's own offset: only appends move it (reads say where they read).
+    this.out = new ByteBatch(this.fd, FLUSH_BYTES);
     live.add(this);
     removeAtExit();
   }
@@ -33,21 +32,13 @@ export class ScratchFile {
     const length = Buffer.byteLength(text, 'utf8');
     const at = this.end;
     this.end += length;
-    if (this.batched + length > FLUSH_BYTES) this.flush();
-    if (length > FLUSH_BYTES) {
-      writeAllBytes(this.fd, encodeInto(text, length));
-      this.written += length;
-    } else {
-      if (this.batch === NO_BATCH) this.batch = Buffer.allocUnsafeSlow(FLUSH_BYTES);
-      this.batch.write(text, this.batched, 'utf8');
-      this.batched += length;
-    }
+    this.out.addText(text, length);
     return [at, length];
   }
 
   /** The `length` bytes at `position`, as a view valid until the next read. */
   readBytes(position: number, length: number): Buffer {
-    if (position + length > this.written) this.flush();
+    if (position + length > this.end - this.out.pending) this.out.flush();
     if (this.readBuffer.length < length) this.readBuffer = Buffer.alloc(Math.max(length, this.readBuffer.length * 2));
     let got = 0;
     while (got < length) {
@@ -56,14 +47,6 @@ export class ScratchFile {
       got += n;
     }
     return this.readBuffer.subarray(0, length);
-  }
-
-  private flush(): void {
-    if (!this.batched) return;
-    // Appended at the descriptor's own offset: only appends move it (reads say where they read).
-    writeAllBytes(this.fd, this.batch.subarray(0, this.batched));
-    this.written += this.batched;
-    this.batched = 0;
   }
 
   dispose(): void {
@@ -77,9 +60,8 @@ export class ScratchFile {
   }
 }
 
-/** The most bytes a scratch file gathers before it writes them out (its batch buffer, made on the first append). */
+/** The most bytes a scratch file gathers before it writes them out. */
 const FLUSH_BYTES = 256 << 10;
-const NO_BATCH = Buffer.alloc(0);
 
 const live = new Set<ScratchFile>();
 let exitHooked = false;
