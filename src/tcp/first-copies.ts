@@ -5,6 +5,9 @@ import { RecentBytes, windowFloor } from './recent-bytes.js';
 /** Segments one direction may reference before it copies instead: a window cut into more pieces than this is made of
  * small segments, which are cheap to copy. */
 const MAX_SEGMENTS = 32;
+/** Segments the first block holds: most directions never reference more (a held connection's block is memory), and
+ * the block doubles up to MAX_SEGMENTS when one does. */
+const FIRST_SEGMENTS = 4;
 /** Numbers per segment: stream offset, file position, length, input. */
 const S = 4;
 const NO_SEGMENTS = new Float64Array(0);
@@ -118,8 +121,8 @@ export class FirstCopies {
   /** Drops the segments that fall below the window's new `floor`, and makes room for one more; false when there is
    * none (the window holds MAX_SEGMENTS segments): the state is then unchanged. */
   private makeRoom(floor: number): boolean {
-    if (this.seg === NO_SEGMENTS) this.seg = takeBlock(MAX_SEGMENTS * S * 8);
-    const s = this.seg;
+    if (this.seg === NO_SEGMENTS) this.seg = takeBlock(FIRST_SEGMENTS * S * 8);
+    let s = this.seg;
     let h = this.head;
     let n = this.count;
     while (n > 0 && s[h * S]! + s[h * S + 2]! <= floor) {
@@ -127,8 +130,15 @@ export class FirstCopies {
       n--;
     }
     if (n === MAX_SEGMENTS) return false;
-    if (h + n === MAX_SEGMENTS) {
-      s.copyWithin(0, h * S, (h + n) * S);
+    const room = s.length / S;
+    if (h + n === room) {
+      if (n * 2 > room && room < MAX_SEGMENTS) {
+        // More than half the block is live: a bigger one, the live segments moved to its start.
+        const grown = takeBlock(Math.min(MAX_SEGMENTS, room * 2) * S * 8);
+        grown.set(s.subarray(h * S, (h + n) * S));
+        giveBlock(s);
+        this.seg = s = grown;
+      } else s.copyWithin(0, h * S, (h + n) * S);
       h = 0;
     }
     this.head = n === 0 ? 0 : h;

@@ -43,6 +43,9 @@ export function layoutId(layout: string): number {
 // packet: a connection's packets are held for its whole life, and objects that live that long are what made the
 // garbage collector cost a quarter of the run. The header fields of a byte or two share words (52 bytes a packet,
 // where a word each took 76): the columns are most of what an open connection holds.
+/** Rows of a log's first block; it doubles when full (see grow). Small, because a held connection keeps it: see
+ * half-stream.ts, FIRST_RANGES. */
+const MIN_ROWS = 8;
 const F = 4; // at, frame, offset, ackOffset (NaN = null)
 const I = 5; // input, packed small fields (below), ipId | window << 16, tsVal (its 32 bits), length
 // The packed word: kind (3 bits), dontFragment, tsVal present, ipId present, ttl (8 bits from bit 8), layout + 1 (13
@@ -247,7 +250,7 @@ export class PacketLog {
     // The old block is copied whole to the start of the new one (it is smaller than the new number column's space),
     // then its integer column moved to its new place: no view is made.
     const old = this.cap;
-    const cap = Math.min(this.limit, Math.max(16, this.length * 2));
+    const cap = Math.min(this.limit, Math.max(MIN_ROWS, this.length * 2));
     const f = takeBlock(cap * (F * 8 + I * 4));
     const n = intsOf(f);
     const nb = cap * F * 2;
