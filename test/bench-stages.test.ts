@@ -38,3 +38,16 @@ describe('bench stages', () => {
     expect(many.smtp).toBeGreaterThan(50);
   });
 });
+
+describe('bench held connections', () => {
+  // The bench states memory per held connection from these captures: every session must be open at the same moment.
+  it('generates stalled sessions that the analysis holds all at once and diagnoses as stalls', async () => {
+    const path = join(dir, 'held.pcap');
+    const g = generateCapture(path, { targetBytes: Infinity, sessions: 300, kind: 'server-stall', meanArrivalNs: 500_000, seed: 3 });
+    expect(g.sessions).toBe(300);
+    expect(g.kinds).toEqual({ 'server-stall': 300 });
+    const { report, stats } = await analyze([path]);
+    expect(stats.peakOpenConnections).toBe(300);
+    expect(report.connections.map((c) => c.diagnosis)).toEqual(Array(300).fill('server-stall'));
+  });
+});

@@ -11,6 +11,10 @@ export interface GenerateOptions {
   seed?: number;
   /** Mean time between session starts: with sessions of a few hundred ms, dozens are open at once. */
   meanArrivalNs?: number;
+  /** Stop starting new sessions after this many (as well as at targetBytes). */
+  sessions?: number;
+  /** Every session of this kind, instead of the mix (SESSION_MIX). */
+  kind?: SessionKind;
 }
 
 export interface GeneratedCapture {
@@ -41,7 +45,7 @@ export function generateCapture(path: string, o: GenerateOptions): GeneratedCapt
 
   const startSession = () => {
     const id = sessions++;
-    const kind = pickKind(rng);
+    const kind = o.kind ?? pickKind(rng);
     kinds[kind] = (kinds[kind] ?? 0) + 1;
     const plan = {
       id,
@@ -60,7 +64,7 @@ export function generateCapture(path: string, o: GenerateOptions): GeneratedCapt
 
   for (;;) {
     const top = heap.peek();
-    const starting = sink.written < o.targetBytes;
+    const starting = sink.written < o.targetBytes && sessions < (o.sessions ?? Infinity);
     if (starting && (!top || nextStart <= top.head.tsNs)) {
       startSession();
       continue;

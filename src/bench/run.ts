@@ -1,10 +1,11 @@
 // npm run bench -- [--size 100M | --sizes 10M,100M,1G] [--runs 3] [--tshark-runs 1] [--no-tshark] [--keep]
-//                  [--file existing.pcap] [--dir DIR] [--seed N]
+//                  [--file existing.pcap] [--dir DIR] [--seed N] [--held 2000,20000 | --no-held]
 // Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
 // walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS — as the
 // CLI runs by default (--jobs auto), on one thread, and cut short after each stage (what each stage adds) —, the walk
 // and the analysis again with the file dropped from the page cache (when GNU dd and fincore can), and tshark when
-// installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl.
+// installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl. Then memory against
+// connections held at once (held.ts): captures of stalled sessions, every one open at the same moment.
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { generateCapture } from './generate.js';
 import { dropFromPageCache } from './page-cache.js';
 import { STAGES, type Stage } from './stages.js';
 import { median } from './median.js';
+import { HELD_DEFAULT, measureHeld } from './held.js';
 import { parseSize, sizeLabel } from './size.js';
 
 interface BenchArgs {
@@ -25,10 +27,12 @@ interface BenchArgs {
   file: string | null;
   dir: string;
   seed: number;
+  /** Stalled sessions per held-connections capture (none: skipped). */
+  held: number[];
 }
 
 function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { sizes: [parseSize('100M')], runs: 3, tsharkRuns: 1, tshark: true, keep: false, file: null, dir: tmpdir(), seed: 0x5eed };
+  const a: BenchArgs = { sizes: [parseSize('100M')], runs: 3, tsharkRuns: 1, tshark: true, keep: false, file: null, dir: tmpdir(), seed: 0x5eed, held: [...HELD_DEFAULT] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
@@ -41,6 +45,8 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (flag === '--file') a.file = value();
     else if (flag === '--dir') a.dir = value();
     else if (flag === '--seed') a.seed = Number(value());
+    else if (flag === '--held') a.held = value().split(',').map(Number);
+    else if (flag === '--no-held') a.held = [];
     else throw new Error(`unknown option ${flag} (see the top of src/bench/run.ts)`);
   }
   return a;
@@ -274,6 +280,7 @@ function main(): void {
     record(r, args);
     return;
   }
+  if (args.held.length) measureHeld(args.held, args);
   for (const size of args.sizes) {
     const label = sizeLabel(size);
     const path = join(args.dir, `smtp-bench-${label}-${args.seed}.pcap`);

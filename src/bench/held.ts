@@ -1,0 +1,82 @@
+// Memory against connections held at once. A relay's bad day is exactly when connections pile up: every session a
+// blackholing middlebox stalls stays open until its client gives up (minutes), and the analysis holds each one's state
+// until then. The size bench cannot show this (its captures hold 1 500–2 200 at once, most closed and lingering), so
+// these captures are nothing but stalled sessions, arriving every 0.5 ms on average and giving up after 20–120 s: all
+// of them are open at the same moment. Peak RSS over the number held gives the cost of one held connection, and the
+// largest default is the connection table's own limit (DEFAULT_TRACKER_OPTIONS.maxOpenConnections).
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_TRACKER_OPTIONS } from '../tcp/tracker.js';
+import { measureCli, measureInChild, type Measurement } from './child-runs.js';
+import { generateCapture } from './generate.js';
+import { median } from './median.js';
+
+export const HELD_DEFAULT: readonly number[] = [2_000, DEFAULT_TRACKER_OPTIONS.maxOpenConnections];
+const MEAN_ARRIVAL_NS = 500_000;
+const RSS_GOAL_MB = 150;
+
+interface HeldResult {
+  sessions: number;
+  bytes: number;
+  held: number;
+  analyzeMs: number;
+  analyzeRssMB: number;
+  cliMs: number;
+  cliRssMB: number;
+}
+
+export function measureHeld(counts: readonly number[], o: { runs: number; dir: string; keep: boolean; seed: number }): void {
+  const results: HeldResult[] = [];
+  for (const n of counts) {
+    const path = join(o.dir, `smtp-bench-held-${n}-${o.seed}.pcap`);
+    process.stderr.write(`generating a capture of ${n} stalled sessions at ${path} …\n`);
+    const g = generateCapture(path, { targetBytes: Infinity, sessions: n, kind: 'server-stall', meanArrivalNs: MEAN_ARRIVAL_NS, seed: o.seed });
+    try {
+      const analyses: Measurement[] = [];
+      const clis: Measurement[] = [];
+      for (let r = 0; r < o.runs; r++) {
+        analyses.push(measureInChild('analyze-1', path));
+        clis.push(measureCli(path));
+        process.stderr.write(`  held ${n} run ${r + 1}/${o.runs}: analysis ${mbOf(analyses[r]!.maxRssKB)} MB, CLI ${mbOf(clis[r]!.maxRssKB)} MB\n`);
+      }
+      results.push({
+        sessions: n,
+        bytes: g.bytes,
+        held: analyses[0]!.peakOpen ?? 0,
+        analyzeMs: median(analyses.map((m) => m.ms)),
+        analyzeRssMB: median(analyses.map((m) => mbOf(m.maxRssKB))),
+        cliMs: median(clis.map((m) => m.wallMs)),
+        cliRssMB: median(clis.map((m) => mbOf(m.maxRssKB))),
+      });
+    } finally {
+      if (!o.keep) rmSync(path, { force: true });
+    }
+  }
+  printHeld(results);
+  mkdirSync('bench-out', { recursive: true });
+  for (const r of results) appendFileSync(join('bench-out', 'results.jsonl'), JSON.stringify({ at: new Date().toISOString(), runs: o.runs, ...r }) + '\n');
+}
+
+function mbOf(kb: number): number {
+  return Math.round(kb / 1024);
+}
+
+function printHeld(results: HeldResult[]): void {
+  console.log('\nConnections held at once (stalled sessions, medians; one thread, and the CLI with its text report):');
+  console.log('held'.padEnd(8) + 'MB'.padStart(6) + 'analysis'.padStart(10) + 'RSS'.padStart(8) + 'CLI'.padStart(9) + 'RSS'.padStart(8));
+  for (const r of results) {
+    console.log(
+      String(r.held).padEnd(8) + (r.bytes / 1e6).toFixed(0).padStart(6) + `${(r.analyzeMs / 1000).toFixed(2)} s`.padStart(10) +
+        `${r.analyzeRssMB} MB`.padStart(8) + `${(r.cliMs / 1000).toFixed(2)} s`.padStart(9) + `${r.cliRssMB} MB`.padStart(8),
+    );
+  }
+  if (results.length < 2) return;
+  const [few, most] = [results[0]!, results[results.length - 1]!];
+  const perHeld = ((most.analyzeRssMB - few.analyzeRssMB) * 1024) / Math.max(1, most.held - few.held);
+  console.log(`  memory per held connection: ${perHeld.toFixed(1)} KB of peak RSS (analysis, ${few.held} → ${most.held} held)`);
+  const limit = DEFAULT_TRACKER_OPTIONS.maxOpenConnections;
+  if (most.held >= limit) {
+    const peak = Math.max(most.analyzeRssMB, most.cliRssMB);
+    console.log(`  at the table's limit of ${limit} open connections: ${peak} MB   (goal ≤ ${RSS_GOAL_MB} MB)  ${peak <= RSS_GOAL_MB ? 'ok' : 'MISSED'}`);
+  }
+}
