@@ -280,7 +280,6 @@ function main(): void {
     record(r, args);
     return;
   }
-  if (args.held.length) measureHeld(args.held, args);
   for (const size of args.sizes) {
     const label = sizeLabel(size);
     const path = join(args.dir, `smtp-bench-${label}-${args.seed}.pcap`);
@@ -299,6 +298,7 @@ function main(): void {
     }
   }
   if (results.length > 1) printLinearity(results);
+  if (args.held.length) measureHeld(args.held, args);
 }
 
 main();
