@@ -12,6 +12,8 @@ import { limitFindings, limitHits, retransmissionMismatchFindings, type LimitHit
 import type { SessionLimits, SmtpSession } from '../smtp/session.js';
 import type { Connection } from '../tcp/connection.js';
 import { SessionSlot } from './session-slot.js';
+import { releaseIdleBlocks } from '../tcp/column-pool.js';
+import { HalfStream } from '../tcp/half-stream.js';
 import { ConnectionTracker, SWEEP_EVERY_FRAMES, type TrackerOptions } from '../tcp/tracker.js';
 import { Clock } from './clock.js';
 import { buildConnectionJson, flightSummaryOfFacts } from './connection-json.js';
@@ -162,6 +164,9 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
     tracker.finishAll();
   } finally {
     files.close();
+    // Every connection is finished: what the pools kept for the next ones would only weigh on the report.
+    releaseIdleBlocks();
+    HalfStream.releaseIdle();
   }
 
   return {

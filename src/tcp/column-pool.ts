@@ -101,3 +101,16 @@ export function growBlock(old: Float64Array, rows: number, stride: number, minRo
   if (rows) giveBlock(old);
   return grown;
 }
+
+/** Lets go of every idle block and of the slab being cut, once an analysis is over. The idle blocks number as many as
+ * were ever in use at once: after 20 000 connections held at once, ~66 MB (the blocks' memory and ~280 000 views of
+ * it) that the report drawn next would otherwise carry through every full collection. Blocks still in use are not
+ * touched: they come back to fresh lists, and a slab is freed once no block cut from it is held. */
+export function releaseIdleBlocks(): void {
+  for (const list of freeBlocks) list.length = 0;
+  for (const list of freeInts) list.length = 0;
+  held = 0;
+  takenBlock = takenInts = null;
+  slab = new ArrayBuffer(0);
+  slabUsed = 0;
+}

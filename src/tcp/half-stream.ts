@@ -160,6 +160,12 @@ export class HalfStream {
     if (idleHalves.length < MAX_IDLE_HALVES) idleHalves.push(this);
   }
 
+  /** Lets go of the idle half-streams once an analysis is over (as many as were ever finished before being obtained
+   * again, up to MAX_IDLE_HALVES): the report drawn next has no use for them. */
+  static releaseIdle(): void {
+    idleHalves.length = 0;
+  }
+
   /** Every field as the constructor leaves it (test/half-stream-pool.test.ts compares the two). What was handed out
    * (gaps, flights, facts) is left to its holders: lists and maps are made anew, not emptied. */
   private reset(sink: StreamSink, limits: ReassemblyLimits, origin: BytesOrigin | null): void {
