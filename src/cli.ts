@@ -111,8 +111,11 @@ async function main(): Promise<number> {
             return null;
           }
           const row = spooled ? spooled.offer(c) : c;
-          // Clean connections already come reduced to their summary row (healthy: 'summary' below).
-          return row && cleanRows ? cleanRows.offer(row) : row;
+          if (!cleanRows) return row;
+          // Every connection counts towards the table's row limit, the spooled problem ones too. Clean connections
+          // already come reduced to their summary row (healthy: 'summary' below).
+          const held = cleanRows.offer(row ?? c);
+          return row && held;
         }
       : undefined;
 
@@ -147,7 +150,7 @@ async function main(): Promise<number> {
       for (const line of written.notes) process.stderr.write(`${TOOL_NAME}: ${line}\n`);
     }
 
-    writeReport(format, doc, { ...textOptions, omittedCleanConnections: omittedClean }, spooled?.parts() ?? {}, argv.output);
+    writeReport(format, doc, { ...textOptions, omittedCleanConnections: omittedClean }, spooled?.parts(doc.report.connections) ?? {}, argv.output);
     if (errors.length) return EXIT_FAULT;
     // Without a selection every connection passed onConnection, whatever the report kept (text --verbose: none).
     return (plain ? problems : hasProblem(doc.report)) ? EXIT_PROBLEM : EXIT_OK;

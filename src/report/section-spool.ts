@@ -44,9 +44,9 @@ export function tableRow(c: ConnectionJson): ConnectionJson {
   return { ...c, commands: [], flights: [], transactions: [], findings: [], tcp: { ...c.tcp, gaps: [] }, anomalies: [] };
 }
 
-/** The text report's row of a connection whose section was spooled: only what its connections table and verdict read
- * (writeText, hasProblem; a plain text report has no selection, redaction or extraction to read more). Kept for a
- * problem connection; with --verbose, which lists every connection, written to a scratch file (VerboseTextSpool). */
+/** The text report's row of a connection it details: only what its connections table and verdict read (writeText,
+ * hasProblem; a plain text report has no selection, redaction or extraction to read more). Spooled with the
+ * connection's section (TextConnectionSpool). */
 export function textTableRow(c: ConnectionJson): ConnectionJson {
   const row: Pick<ConnectionJson, 'id' | 'start' | 'client' | 'server' | 'outcome' | 'diagnosis' | 'summary'> = {
     id: c.id,

@@ -29,8 +29,9 @@ export interface TextOptions {
   /** Where each connection's detail section comes from when it was rendered earlier (see SectionSpool); by default it
    * is rendered here, by textSection. */
   sections?: SectionRenderer;
-  /** Every connection's row and section, drawn as it was diagnosed (text --verbose from the CLI, VerboseTextSpool):
-   * the report's own list of connections is then empty. */
+  /** The rows and sections of the connections the report details, drawn as each was diagnosed (from the CLI,
+   * TextConnectionSpool: the problem connections, then the clean rows the report kept; with --verbose, every
+   * connection): the report's own list of connections is then not read. */
   spooled?: SpooledConnections;
 }
 
