@@ -175,7 +175,7 @@ function writeReport(format: Format, doc: ReportDocument, text: TextOptions, par
     if (format === 'json') writeAll(fd, renderJson(withSelection(doc)));
     else if (format === 'markdown') writeMarkdown(doc, out, parts);
     else if (format === 'html') writeHtml(doc, out, parts);
-    else writeText(doc.report, { ...text, sections: parts.sections, spooled: parts.spooledConnections, messageView: doc.messageView ?? null }, out);
+    else writeText(doc.report, { ...text, spooled: parts.spooledConnections, messageView: doc.messageView ?? null }, out);
     out.flush();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

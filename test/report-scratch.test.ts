@@ -52,33 +52,43 @@ describe('scratch files of streamed reports', () => {
 });
 
 describe('what a streamed human report keeps in memory', () => {
-  it('a table row per detailed connection, nothing per clean one in Markdown and HTML; sections read back whole', async () => {
+  it('Markdown and HTML: nothing per connection in the report; sections and rows read back whole, in report order', async () => {
     const { analyze } = await import('../src/analysis/analyzer.js');
     const { SpooledParts } = await import('../src/report/spooled-parts.js');
-    const { markdownSection } = await import('../src/report/markdown.js');
+    const { markdownSection, renderMarkdown } = await import('../src/report/markdown.js');
+    const { renderHtml } = await import('../src/report/html.js');
+    const { CollectedLines } = await import('../src/report/fd-output.js');
+    const { writeMarkdown } = await import('../src/report/markdown.js');
+    const { writeHtml } = await import('../src/report/html.js');
     const { PLAIN } = await import('../src/report/style.js');
-    const { report } = await analyze([fixturePath('lab/incident-513-client.pcap'), fixturePath('spine/postfix-pipelined-3rcpt.pcap')]);
-    const problem = report.connections.find((c) => c.diagnosis !== 'none')!;
+    const { report } = await analyze([fixturePath('lab/incident-513-client.pcap'), fixturePath('spine/postfix-pipelined-3rcpt.pcap'), fixturePath('lab/path-loss-client.pcap'), fixturePath('lab/capture-gap-client.pcap')]);
+    const problems = report.connections.filter((c) => c.diagnosis !== 'none');
     const clean = report.connections.find((c) => c.diagnosis === 'none')!;
-    expect(problem.commands.length).toBeGreaterThan(3);
-    const parts = new SpooledParts('markdown', { style: PLAIN, verbose: false });
-    try {
-      const row = parts.offer(problem)!;
-      expect(row.commands).toEqual([]);
-      expect(row.findings).toEqual([]);
-      expect({ ...row, commands: problem.commands, findings: problem.findings, flights: problem.flights, transactions: problem.transactions, anomalies: problem.anomalies, tcp: problem.tcp }).toEqual(problem);
-      expect(parts.offer(clean)).toBeNull();
-      const drawn = parts.parts();
-      expect(drawn.sections!(row)).toBe(markdownSection(problem));
-      expect(drawn.cleanRows!.count).toBe(1);
-      expect([...drawn.cleanRows!.rows()][0]).toContain(`| ${clean.id} |`);
-    } finally {
-      parts.dispose();
+    expect(problems.length).toBeGreaterThan(1);
+    for (const [format, write, render] of [['markdown', writeMarkdown, renderMarkdown], ['html', writeHtml, renderHtml]] as const) {
+      const parts = new SpooledParts(format, { style: PLAIN, verbose: false });
+      try {
+        // Offered in another order than the report's: the report still reads in its own.
+        for (const c of [...report.connections].reverse()) expect(parts.offer(c)).toBeNull();
+        const drawn = parts.parts();
+        expect(drawn.problems!.count).toBe(problems.length);
+        expect(drawn.problems!.first).toBe(problems[0]);
+        expect([...drawn.problems!.diagnoses()]).toEqual(problems.map((c) => c.diagnosis));
+        if (format === 'markdown') expect([...drawn.problems!.sections()][0]).toBe(markdownSection(problems[0]!));
+        expect(drawn.cleanRows!.count).toBe(report.connections.length - problems.length);
+        if (format === 'markdown') expect([...drawn.cleanRows!.rows()][0]).toContain(`| ${clean.id} |`);
+        const lines = new CollectedLines();
+        write({ report: { ...report, connections: [] } }, lines, drawn);
+        expect(lines.text()).toBe(render({ report }));
+      } finally {
+        parts.dispose();
+      }
     }
     // The text report keeps clean connections as they come (its table lists at most TABLE_ROW_LIMIT of them).
     const text = new SpooledParts('text', { style: PLAIN, verbose: false });
     try {
       expect(text.offer(clean)).toBe(clean);
+      expect(text.offer(problems[0]!)).toBeNull();
     } finally {
       text.dispose();
     }

@@ -36,7 +36,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function drawSpooled(parts: SpooledParts, style: Style, verbose: boolean, kept: ConnectionJson[] = []): string {
   const drawn = parts.parts(kept);
   const lines = new CollectedLines();
-  writeText({ ...report, connections: kept }, { style, verbose, sections: drawn.sections, spooled: drawn.spooledConnections }, lines);
+  writeText({ ...report, connections: kept }, { style, verbose, spooled: drawn.spooledConnections }, lines);
   return lines.text();
 }
 

@@ -3,7 +3,7 @@ import type { MessageView } from '../select/message-view.js';
 import { escapeHtml as x } from './escape.js';
 import { evidenceRows } from './evidence.js';
 import { ladderSvg } from './ladder-svg.js';
-import { cleanRowsOf, connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument, type ReportParts } from './overview.js';
+import { cleanRowsOf, connectionFacts, connectionTitle, headline, inputsLine, problemsOf, type ReportDocument, type ReportParts } from './overview.js';
 import { CollectedLines, type LineSink } from './fd-output.js';
 import { printable } from './sanitize.js';
 import { transcriptRowText } from './transcript-text.js';
@@ -46,9 +46,9 @@ export function renderHtml(doc: ReportDocument, parts: ReportParts = {}): string
 /** renderHtml, line by line into `out`. */
 export function writeHtml(doc: ReportDocument, out: LineSink, parts: ReportParts = {}): void {
   const r = doc.report;
-  const sections = parts.sections ?? htmlSection;
-  const problems = problemConnections(r);
-  const title = problems.length ? `SMTP diagnosis: ${problems.map((c) => c.diagnosis).join(', ')}` : 'SMTP diagnosis';
+  const problems = parts.problems ?? problemsOf(r, htmlSection);
+  const others = parts.cleanRows ?? cleanRowsOf(r, htmlCleanRow);
+  const title = problems.count ? `SMTP diagnosis: ${[...problems.diagnoses()].join(', ')}` : 'SMTP diagnosis';
   out.push(
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -57,18 +57,17 @@ export function writeHtml(doc: ReportDocument, out: LineSink, parts: ReportParts
     `<title>${x(title)}</title>`,
     `<style>${STYLE}</style></head><body>`,
   );
-  out.push(`<h1>SMTP capture diagnosis</h1>`, `<p class="verdict">${x(headline(r, parts.cleanRows?.count))}</p>`);
-  if (problems[0]) out.push(`<p class="summary">${t(problems[0].summary)}</p>`);
+  out.push(`<h1>SMTP capture diagnosis</h1>`, `<p class="verdict">${x(headline(problems.count + others.count, problems))}</p>`);
+  if (problems.first) out.push(`<p class="summary">${t(problems.first.summary)}</p>`);
   out.push(`<p class="facts">${t(inputsLine(r))}</p>`);
   if (doc.selection) out.push(`<p class="facts">Selection: <code>${t(doc.selection)}</code></p>`);
   if (doc.redacted) out.push(`<p class="facts"><em>Addresses and subjects are redacted.</em></p>`);
   for (const f of r.capture.findings) out.push(`<p><strong>Across connections:</strong> ${t(f.message)}</p>`);
   for (const l of r.capture.limits) out.push(`<p><strong>Limit reached:</strong> ${t(l)}</p>`);
   if (doc.messageView) out.push(messageSection(doc.messageView));
-  for (const c of problems) out.push(sections(c));
-  const others = parts.cleanRows ?? cleanRowsOf(r, htmlCleanRow);
+  for (const section of problems.sections()) out.push(section);
   if (others.count) {
-    out.push(`<h2>${problems.length ? 'Other connections' : 'Connections'} (no problem found)</h2>`);
+    out.push(`<h2>${problems.count ? 'Other connections' : 'Connections'} (no problem found)</h2>`);
     out.push(`<table><thead><tr>${headCells(OTHERS_HEAD)}</tr></thead><tbody>`);
     for (const row of others.rows()) out.push(row);
     out.push('</tbody></table>');
@@ -110,7 +109,7 @@ function messageSection(v: MessageView): string {
   return [`<h2>The message</h2>`, `<p class="verdict">${t(v.story)}</p>`, table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'from → to', 'envelope flight', 'outcome', 'diagnosis'], rows)].join('\n');
 }
 
-/** A problem connection's section (rendered where the report needs it, or earlier by a SectionSpool). */
+/** A problem connection's section (drawn where the report needs it, or as it is diagnosed: SpooledParts). */
 export function htmlSection(c: ConnectionJson): string {
   const findings = c.findings.filter((f) => f.kind !== 'vantage').map((f) => `<li><strong>${t(f.kind)}</strong> (${x(f.severity)}, confidence ${f.confidence}): ${t(f.message)}</li>`);
   const evidence = table(['what', 'measured'], evidenceRows(c).map((e) => [t(e.item), t(e.value, 600)]), 'v');

@@ -3,7 +3,7 @@ import type { MessageView } from '../select/message-view.js';
 import { escapeMarkdown as md, fencedBlock } from './escape.js';
 import { evidenceRows } from './evidence.js';
 import { mermaidSequence } from './mermaid.js';
-import { cleanRowsOf, connectionFacts, connectionTitle, headline, inputsLine, problemConnections, type ReportDocument, type ReportParts } from './overview.js';
+import { cleanRowsOf, connectionFacts, connectionTitle, headline, inputsLine, problemsOf, type ReportDocument, type ReportParts } from './overview.js';
 import { CollectedLines, type LineSink } from './fd-output.js';
 import { transcriptRowText } from './transcript-text.js';
 import { isOmitted, trimTranscript } from './trim.js';
@@ -35,20 +35,19 @@ export function renderMarkdown(doc: ReportDocument, parts: ReportParts = {}): st
 /** renderMarkdown, line by line into `out`. */
 export function writeMarkdown(doc: ReportDocument, out: LineSink, parts: ReportParts = {}): void {
   const r = doc.report;
-  const sections = parts.sections ?? markdownSection;
-  out.push(`# SMTP capture diagnosis`, '', `**${md(headline(r, parts.cleanRows?.count))}**`, '');
-  const problems = problemConnections(r);
-  if (problems[0]) out.push(`> ${md(problems[0].summary, 4000)}`, '');
+  const problems = parts.problems ?? problemsOf(r, markdownSection);
+  const others = parts.cleanRows ?? cleanRowsOf(r, markdownCleanRow);
+  out.push(`# SMTP capture diagnosis`, '', `**${md(headline(problems.count + others.count, problems))}**`, '');
+  if (problems.first) out.push(`> ${md(problems.first.summary, 4000)}`, '');
   out.push(md(inputsLine(r)));
   if (doc.selection) out.push('', `Selection: ${md(doc.selection)}`);
   if (doc.redacted) out.push('', '_Addresses and subjects are redacted._');
   for (const f of r.capture.findings) out.push('', `**Across connections:** ${md(f.message, 4000)}`);
   for (const l of r.capture.limits) out.push('', `**Limit reached:** ${md(l)}`);
   if (doc.messageView) out.push('', ...messageSection(doc.messageView));
-  for (const c of problems) out.push('', sections(c));
-  const others = parts.cleanRows ?? cleanRowsOf(r, markdownCleanRow);
+  for (const section of problems.sections()) out.push('', section);
   if (others.count) {
-    out.push('', `## ${problems.length ? 'Other connections' : 'Connections'} (no problem found)`, '');
+    out.push('', `## ${problems.count ? 'Other connections' : 'Connections'} (no problem found)`, '');
     out.push(tableLine(OTHERS_HEAD), tableLine(OTHERS_HEAD.map(() => '---')));
     for (const row of others.rows()) out.push(row);
   }
@@ -69,7 +68,7 @@ function messageSection(v: MessageView): string[] {
   return ['## The message', '', `**${md(v.story)}**`, '', table(['attempt', 'MAIL sent (UTC)', 'conn', 'client → server', 'from → to', 'envelope flight', 'outcome', 'diagnosis'], rows)];
 }
 
-/** A problem connection's section (rendered where the report needs it, or earlier by a SectionSpool). */
+/** A problem connection's section (drawn where the report needs it, or as it is diagnosed: SpooledParts). */
 export function markdownSection(c: ConnectionJson): string {
   return connectionSection(c).join('\n');
 }

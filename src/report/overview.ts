@@ -2,8 +2,10 @@ import type { ConnectionJson, ReportJson } from '../analysis/report-model.js';
 import type { MessageView } from '../select/message-view.js';
 import { isProblem } from './evidence.js';
 import { formatMs } from './time.js';
-import type { SectionRenderer } from './section-spool.js';
 import type { SpooledConnections } from './text.js';
+
+/** The detail section of a connection as a format draws it (text, Markdown or HTML). */
+export type SectionRenderer = (c: ConnectionJson) => string;
 
 /** What every ticket-ready format (Markdown, HTML) is made of: the report, plus the selection that produced it. */
 export interface ReportDocument {
@@ -15,16 +17,38 @@ export interface ReportDocument {
   redacted?: boolean;
 }
 
-/** Parts of a ticket-ready report drawn before the report itself (see SectionSpool and the CLI): by default each is
- * drawn from the report's connections. */
+/** Parts of a report drawn before the report itself, as each connection was diagnosed (SpooledParts and the CLI): by
+ * default each is drawn from the report's connections. */
 export interface ReportParts {
-  /** A problem connection's section. */
-  sections?: SectionRenderer;
-  /** The table rows of the connections without a problem, in report order; the report's connections then hold only
-   * the problem ones. */
+  /** Markdown and HTML: the problem connections, detailed; the report's connections then hold none of them. */
+  problems?: ProblemList;
+  /** Markdown and HTML: the table rows of the connections without a problem, in report order; the report's
+   * connections then hold none of them. */
   cleanRows?: { count: number; rows(): Iterable<string> };
-  /** Text --verbose: every connection's table row and section (the report's connections are then empty). */
+  /** Text: the rows and sections of the connections it details (the report's connections are then not read). */
   spooledConnections?: SpooledConnections;
+}
+
+/** The problem connections as Markdown and HTML show them, in report order: the first one's summary heads the report,
+ * the diagnoses make its title and verdict, and each one is detailed in its section. */
+export interface ProblemList {
+  readonly count: number;
+  readonly first: ConnectionJson | null;
+  diagnoses(): Iterable<string>;
+  sections(): Iterable<string>;
+}
+
+/** The problem connections of the report itself, each section drawn by `section` as it is reached. */
+export function problemsOf(r: ReportJson, section: SectionRenderer): ProblemList {
+  const problems = r.connections.filter(isProblem);
+  return {
+    count: problems.length,
+    first: problems[0] ?? null,
+    diagnoses: () => problems.map((c) => c.diagnosis),
+    *sections() {
+      for (const c of problems) yield section(c);
+    },
+  };
 }
 
 /** The clean connections' table rows drawn from the report itself. */
@@ -33,20 +57,14 @@ export function cleanRowsOf(r: ReportJson, row: (c: ConnectionJson) => string): 
   return { count: clean.length, rows: () => clean.map(row) };
 }
 
-export function problemConnections(r: ReportJson): ConnectionJson[] {
-  return r.connections.filter(isProblem);
-}
-
-/** The one-line verdict at the top: how many connections, how many went wrong, and how. */
-export function headline(r: ReportJson, notInReport = 0): string {
-  const total = r.connections.length + notInReport;
-  const problems = problemConnections(r);
+/** The one-line verdict at the top: how many connections (`total`), how many went wrong, and how. */
+export function headline(total: number, problems: ProblemList): string {
   if (!total) return 'No SMTP connection found in this capture.';
-  if (!problems.length) return `${total} SMTP connection${total === 1 ? '' : 's'}, no problem found.`;
+  if (!problems.count) return `${total} SMTP connection${total === 1 ? '' : 's'}, no problem found.`;
   const counts = new Map<string, number>();
-  for (const c of problems) counts.set(c.diagnosis, (counts.get(c.diagnosis) ?? 0) + 1);
+  for (const d of problems.diagnoses()) counts.set(d, (counts.get(d) ?? 0) + 1);
   const kinds = [...counts].map(([d, n]) => (n > 1 ? `${n}× ${d}` : d)).join(', ');
-  return `${problems.length} of ${total} SMTP connection${total === 1 ? '' : 's'} had a problem: ${kinds}.`;
+  return `${problems.count} of ${total} SMTP connection${total === 1 ? '' : 's'} had a problem: ${kinds}.`;
 }
 
 export function inputsLine(r: ReportJson): string {

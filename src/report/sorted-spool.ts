@@ -6,6 +6,8 @@ interface Entry {
   id: number;
   pos: number;
   length: number;
+  /** A short text kept in memory beside the piece (a diagnosis: one of a few shared strings). */
+  tag: string;
 }
 
 /** The report's order of connections: by start time, then id (as the analyzer sorts them). */
@@ -30,16 +32,26 @@ export class SortedSpool {
   }
 
   /** Spools `text` as a piece (followed by `tail`, if given: appended as it is, with no joined copy of the two). */
-  add(start: string, id: number, text: string, group = 0, tail = ''): void {
+  add(start: string, id: number, text: string, group = 0, tail = '', tag = ''): void {
     const [pos, length] = this.file.append(text);
     const tailLength = tail ? this.file.append(tail)[1] : 0;
-    this.entries.push({ group, start, id, pos, length: length + tailLength });
+    this.entries.push({ group, start, id, pos, length: length + tailLength, tag });
   }
 
   /** The pieces by group, each group in report order, each piece as bytes valid until the next one is read. */
   *pieces(): Generator<Buffer> {
-    this.entries.sort((a, b) => a.group - b.group || byReportOrder(a, b));
+    this.sort();
     for (const e of this.entries) yield this.file.readBytes(e.pos, e.length);
+  }
+
+  /** The pieces' tags, in the same order (without reading the pieces). */
+  *tags(): Generator<string> {
+    this.sort();
+    for (const e of this.entries) yield e.tag;
+  }
+
+  private sort(): void {
+    this.entries.sort((a, b) => a.group - b.group || byReportOrder(a, b));
   }
 
   /** The same, as text. */

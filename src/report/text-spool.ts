@@ -46,3 +46,18 @@ export class TextConnectionSpool {
     this.spool.dispose();
   }
 }
+
+/** The text report's row of a connection it details: only what its connections table and verdict read (writeText,
+ * hasProblem; a plain text report has no selection, redaction or extraction to read more). */
+export function textTableRow(c: ConnectionJson): ConnectionJson {
+  const row: Pick<ConnectionJson, 'id' | 'start' | 'client' | 'server' | 'outcome' | 'diagnosis' | 'summary'> = {
+    id: c.id,
+    start: c.start,
+    client: c.client,
+    server: c.server,
+    outcome: c.outcome,
+    diagnosis: c.diagnosis,
+    summary: c.summary,
+  };
+  return row as ConnectionJson;
+}

@@ -9,7 +9,6 @@ import { eachLongTableLine, renderLongTable } from './long-table.js';
 import { formatMs } from './time.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
-import type { SectionRenderer } from './section-spool.js';
 import { CollectedLines, type LineSink } from './fd-output.js';
 
 export interface TextOptions {
@@ -26,9 +25,6 @@ export interface TextOptions {
   tableRowLimit?: number;
   /** Clean connections the caller only counted (they would not have been listed: the table was past its limit). */
   omittedCleanConnections?: number;
-  /** Where each connection's detail section comes from when it was rendered earlier (see SectionSpool); by default it
-   * is rendered here, by textSection. */
-  sections?: SectionRenderer;
   /** The rows and sections of the connections the report details, drawn as each was diagnosed (from the CLI,
    * TextConnectionSpool: the problem connections, then the clean rows the report kept; with --verbose, every
    * connection): the report's own list of connections is then not read. */
@@ -100,7 +96,7 @@ export function writeText(report: ReportJson, o: TextOptions, out: LineSink): vo
   if (spooled) for (const section of spooled.sections()) out.push('', section);
   for (const c of conns) {
     if (c.diagnosis === 'none' && !o.verbose) continue;
-    out.push('', o.sections ? o.sections(c) : textSection(c, st, o.verbose ?? false));
+    out.push('', textSection(c, st, o.verbose ?? false));
   }
   if (report.capture.otherTcpConnections) out.push('', st.dim(`${report.capture.otherTcpConnections} other TCP connection(s) carried no SMTP and are not shown.`));
 }
