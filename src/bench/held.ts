@@ -3,7 +3,8 @@
 // until then. The size bench cannot show this (its captures hold 1 500–2 200 at once, most closed and lingering), so
 // these captures are nothing but stalled sessions, arriving every 0.5 ms on average and giving up after 20–120 s: all
 // of them are open at the same moment. Peak RSS over the number held gives the cost of one held connection, and the
-// largest default is the connection table's own limit (DEFAULT_TRACKER_OPTIONS.maxOpenConnections).
+// largest default is the connection table's own limit (DEFAULT_TRACKER_OPTIONS.maxOpenConnections). A last capture
+// spreads 50 000 of them over 14 hours: few open at once, the CLI's memory must not follow the number of problems.
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TRACKER_OPTIONS } from '../tcp/tracker.js';
@@ -13,9 +14,14 @@ import { median } from './median.js';
 
 export const HELD_DEFAULT: readonly number[] = [2_000, DEFAULT_TRACKER_OPTIONS.maxOpenConnections];
 const MEAN_ARRIVAL_NS = 500_000;
+/** The spread capture: as many stalled sessions, one a second on average, so that only the last 20–120 s of them are
+ * open at once. The report must not grow with them: it draws each problem connection as it is diagnosed. */
+const SPREAD_SESSIONS = 50_000;
+const SPREAD_ARRIVAL_NS = 1e9;
 const RSS_GOAL_MB = 150;
 
 interface HeldResult {
+  label: string;
   sessions: number;
   bytes: number;
   held: number;
@@ -26,42 +32,46 @@ interface HeldResult {
 }
 
 export function measureHeld(counts: readonly number[], o: { runs: number; dir: string; keep: boolean; seed: number }): void {
-  const results: HeldResult[] = [];
-  for (const n of counts) {
-    const path = join(o.dir, `smtp-bench-held-${n}-${o.seed}.pcap`);
-    process.stderr.write(`generating a capture of ${n} stalled sessions at ${path} …\n`);
-    const g = generateCapture(path, { targetBytes: Infinity, sessions: n, kind: 'server-stall', meanArrivalNs: MEAN_ARRIVAL_NS, seed: o.seed });
-    try {
-      const analyses: Measurement[] = [];
-      const clis: Measurement[] = [];
-      for (let r = 0; r < o.runs; r++) {
-        analyses.push(measureInChild('analyze-1', path));
-        clis.push(measureCli(path));
-        process.stderr.write(`  held ${n} run ${r + 1}/${o.runs}: analysis ${mbOf(analyses[r]!.maxRssKB)} MB, CLI ${mbOf(clis[r]!.maxRssKB)} MB\n`);
-      }
-      results.push({
-        sessions: n,
-        bytes: g.bytes,
-        held: analyses[0]!.peakOpen ?? 0,
-        analyzeMs: median(analyses.map((m) => m.ms)),
-        analyzeRssMB: median(analyses.map((m) => mbOf(m.maxRssKB))),
-        cliMs: median(clis.map((m) => m.wallMs)),
-        cliRssMB: median(clis.map((m) => mbOf(m.maxRssKB))),
-      });
-    } finally {
-      if (!o.keep) rmSync(path, { force: true });
-    }
-  }
-  printHeld(results);
+  const results = counts.map((n) => measureStalls(`held-${n}`, n, MEAN_ARRIVAL_NS, o));
+  const spread = measureStalls('spread', SPREAD_SESSIONS, SPREAD_ARRIVAL_NS, o);
+  printHeld(results, spread);
   mkdirSync('bench-out', { recursive: true });
-  for (const r of results) appendFileSync(join('bench-out', 'results.jsonl'), JSON.stringify({ at: new Date().toISOString(), runs: o.runs, ...r }) + '\n');
+  for (const r of [...results, spread]) appendFileSync(join('bench-out', 'results.jsonl'), JSON.stringify({ at: new Date().toISOString(), runs: o.runs, ...r }) + '\n');
+}
+
+/** A capture of `n` stalled sessions arriving every `arrivalNs` on average: the analysis and the CLI on it. */
+function measureStalls(label: string, n: number, arrivalNs: number, o: { runs: number; dir: string; keep: boolean; seed: number }): HeldResult {
+  const path = join(o.dir, `smtp-bench-${label}-${o.seed}.pcap`);
+  process.stderr.write(`generating a capture of ${n} stalled sessions at ${path} …\n`);
+  const g = generateCapture(path, { targetBytes: Infinity, sessions: n, kind: 'server-stall', meanArrivalNs: arrivalNs, seed: o.seed });
+  try {
+    const analyses: Measurement[] = [];
+    const clis: Measurement[] = [];
+    for (let r = 0; r < o.runs; r++) {
+      analyses.push(measureInChild('analyze-1', path));
+      clis.push(measureCli(path));
+      process.stderr.write(`  ${label} run ${r + 1}/${o.runs}: analysis ${mbOf(analyses[r]!.maxRssKB)} MB, CLI ${mbOf(clis[r]!.maxRssKB)} MB\n`);
+    }
+    return {
+      label,
+      sessions: n,
+      bytes: g.bytes,
+      held: analyses[0]!.peakOpen ?? 0,
+      analyzeMs: median(analyses.map((m) => m.ms)),
+      analyzeRssMB: median(analyses.map((m) => mbOf(m.maxRssKB))),
+      cliMs: median(clis.map((m) => m.wallMs)),
+      cliRssMB: median(clis.map((m) => mbOf(m.maxRssKB))),
+    };
+  } finally {
+    if (!o.keep) rmSync(path, { force: true });
+  }
 }
 
 function mbOf(kb: number): number {
   return Math.round(kb / 1024);
 }
 
-function printHeld(results: HeldResult[]): void {
+function printHeld(results: HeldResult[], spread: HeldResult): void {
   console.log('\nConnections held at once (stalled sessions, medians; one thread, and the CLI with its text report):');
   console.log('held'.padEnd(8) + 'MB'.padStart(6) + 'analysis'.padStart(10) + 'RSS'.padStart(8) + 'CLI'.padStart(9) + 'RSS'.padStart(8));
   for (const r of results) {
@@ -70,6 +80,11 @@ function printHeld(results: HeldResult[]): void {
         `${r.analyzeRssMB} MB`.padStart(8) + `${(r.cliMs / 1000).toFixed(2)} s`.padStart(9) + `${r.cliRssMB} MB`.padStart(8),
     );
   }
+  console.log(
+    `  ${spread.sessions} stalled sessions spread over the capture (${(spread.bytes / 1e6).toFixed(0)} MB, at most ${spread.held} open at once): ` +
+      `analysis ${(spread.analyzeMs / 1000).toFixed(2)} s, ${spread.analyzeRssMB} MB; CLI ${(spread.cliMs / 1000).toFixed(2)} s, ${spread.cliRssMB} MB ` +
+      `(the report draws each problem as it is diagnosed: it keeps no row per problem)`,
+  );
   if (results.length < 2) return;
   const [few, most] = [results[0]!, results[results.length - 1]!];
   const perHeld = ((most.analyzeRssMB - few.analyzeRssMB) * 1024) / Math.max(1, most.held - few.held);
