@@ -74,9 +74,11 @@ describe('what a streamed human report keeps in memory', () => {
         expect(drawn.problems!.count).toBe(problems.length);
         expect(drawn.problems!.first).toBe(problems[0]);
         expect([...drawn.problems!.diagnoses()]).toEqual(problems.map((c) => c.diagnosis));
-        if (format === 'markdown') expect([...drawn.problems!.sections()][0]).toBe(markdownSection(problems[0]!));
+        // Pieces read back are bytes valid until the next one is read: each is looked at as it comes.
+        const texts = (pieces: Iterable<string | Buffer>) => Array.from(pieces, (p) => p.toString());
+        if (format === 'markdown') expect(texts(drawn.problems!.sections())[0]).toBe(markdownSection(problems[0]!));
         expect(drawn.cleanRows!.count).toBe(report.connections.length - problems.length);
-        if (format === 'markdown') expect([...drawn.cleanRows!.rows()][0]).toContain(`| ${clean.id} |`);
+        if (format === 'markdown') expect(texts(drawn.cleanRows!.rows())[0]).toContain(`| ${clean.id} |`);
         const lines = new CollectedLines();
         write({ report: { ...report, connections: [] } }, lines, drawn);
         expect(lines.text()).toBe(render({ report }));

@@ -61,14 +61,21 @@ describe('the connections table of a long capture', () => {
     const real = report.connections.flatMap((c) => [false, true].map((colour) => [String(c.id), c.start.slice(11, 23), `${c.client} → ${c.server}`, c.outcome, colour ? `\x1b[31m${c.diagnosis}\x1b[39m` : c.diagnosis, c.summary]));
     expect(real.every((r) => isPlainRow(r, o.colWidths))).toBe(true);
     expect(renderLongTable(o, real, 200, true)).toBe(renderLongTable(o, real, 200, false));
-    // Words longer than a column, runs of spaces, empty cells, punctuation: the wrap and the '…' cut must agree.
+    // Words longer than a column, runs of spaces (no-break spaces too), empty cells, punctuation, whitespace before the
+    // first word and after the last: the wrap and the '…' cut must agree.
     const word = fc.stringMatching(/^[a-z0-9.:<>@→×µ-]{0,45}$/);
-    const text = fc.array(fc.tuple(word, fc.constantFrom(' ', '  ', '   ')), { maxLength: 12 }).map((ws) => ws.map(([w, sp]) => w + sp).join('').trimEnd());
+    const space = fc.constantFrom(' ', '  ', '   ', '\u00a0', ' \u00a0 ');
+    const text = fc
+      .tuple(fc.constantFrom('', ' ', '  ', '\u00a0'), fc.array(fc.tuple(word, space), { maxLength: 12 }), fc.boolean())
+      .map(([lead, ws, trim]) => {
+        const t = lead + ws.map(([w, sp]) => w + sp).join('');
+        return trim ? t.trimEnd() : t;
+      });
     fc.assert(
       fc.property(fc.array(fc.array(text, { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (rows) => {
         expect(renderLongTable(o, rows, 200, true)).toBe(renderLongTable(o, rows, 200, false));
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
     // Wide characters, combining marks and stray escapes are not one column each: those rows go to cli-table3.
     for (const odd of ['日本語のホスト名', 'e\u0301', '\x1b[1mbold\x1b[22m and \x1b[2mdim\x1b[22m', '📬 mail']) {

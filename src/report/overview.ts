@@ -2,6 +2,7 @@ import type { ConnectionJson, ReportJson } from '../analysis/report-model.js';
 import type { MessageView } from '../select/message-view.js';
 import { isProblem } from './evidence.js';
 import { formatMs } from './time.js';
+import type { ReportLine } from './fd-output.js';
 import type { SpooledConnections } from './text.js';
 
 /** The detail section of a connection as a format draws it (text, Markdown or HTML). */
@@ -24,7 +25,7 @@ export interface ReportParts {
   problems?: ProblemList;
   /** Markdown and HTML: the table rows of the connections without a problem, in report order; the report's
    * connections then hold none of them. */
-  cleanRows?: { count: number; rows(): Iterable<string> };
+  cleanRows?: { count: number; rows(): Iterable<ReportLine> };
   /** Text: the rows and sections of the connections it details (the report's connections are then not read). */
   spooledConnections?: SpooledConnections;
 }
@@ -35,7 +36,8 @@ export interface ProblemList {
   readonly count: number;
   readonly first: ConnectionJson | null;
   diagnoses(): Iterable<string>;
-  sections(): Iterable<string>;
+  /** Each section (bytes read back from a scratch file are valid until the next one is read). */
+  sections(): Iterable<ReportLine>;
 }
 
 /** The problem connections of the report itself, each section drawn by `section` as it is reached. */

@@ -23,39 +23,69 @@ export function isPlainRow(row: string[], colWidths: number[]): boolean {
   return true;
 }
 
-function visible(cell: string): string {
+/** Columns a cell takes: its text without the colour codes around it. */
+function visibleLength(cell: string): number {
+  if (cell.charCodeAt(0) !== 0x1b) return cell.length;
   const m = COLOURED.exec(cell);
-  return m ? m[2]! : cell;
+  return m ? m[2]!.length : cell.length;
 }
 
-/** cli-table3's greedy word wrap: split at whitespace runs, which are kept as they are between words on a line. */
+/** Whether a UTF-16 code is whitespace as a regular expression's \s reads it (ECMAScript WhiteSpace and
+ * LineTerminator): what cli-table3 splits words at. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f ||
+    c === 0x3000 || c === 0xfeff
+  );
+}
+
+/** cli-table3's greedy word wrap: split at whitespace runs, which are kept as they are between words on a line. As
+ * words are only ever joined with the whitespace that stood between them, every line is a piece of `text`: it is cut
+ * out by index, where splitting into words and joining them again made several strings per word (the table of 50 000
+ * stalled connections allocated ~1 GB doing so). */
 function wrap(text: string, width: number): string[] {
-  const parts = text.split(/(\s+)/g);
   const lines: string[] = [];
-  let line = '';
+  const n = text.length;
+  let lineStart = 0;
+  let lineEnd = 0;
   let lineLength = 0;
-  let space = '';
-  for (let i = 0; i < parts.length; i += 2) {
-    const word = parts[i]!;
-    let newLength = lineLength + word.length;
-    if (lineLength > 0 && space) newLength += space.length;
+  let space = 0; // length of the whitespace run before the word at hand
+  let wordStart = 0;
+  for (;;) {
+    let wordEnd = wordStart;
+    while (wordEnd < n && !isSpace(text.charCodeAt(wordEnd))) wordEnd++;
+    const wordLength = wordEnd - wordStart;
+    let newLength = lineLength + wordLength;
+    if (lineLength > 0 && space) newLength += space;
     if (newLength > width) {
-      if (lineLength !== 0) lines.push(line);
-      line = word;
-      lineLength = word.length;
-    } else {
-      line += space + word;
-      lineLength = newLength;
-    }
-    space = parts[i + 1] ?? '';
+      if (lineLength !== 0) lines.push(text.slice(lineStart, lineEnd));
+      lineStart = wordStart;
+      lineLength = wordLength;
+    } else lineLength = newLength;
+    lineEnd = wordEnd;
+    if (wordEnd === n) break;
+    wordStart = wordEnd;
+    while (wordStart < n && isSpace(text.charCodeAt(wordStart))) wordStart++;
+    space = wordStart - wordEnd;
   }
-  if (lineLength) lines.push(line);
+  if (lineLength) lines.push(text.slice(lineStart, lineEnd));
   return lines;
 }
 
 function cellLines(cell: string, width: number): string[] {
   if (COLOURED.test(cell)) return [cell];
-  return wrap(cell, width).map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+  const lines = wrap(cell, width);
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.length > width) lines[i] = `${lines[i]!.slice(0, width - 1)}…`;
+  return lines;
+}
+
+/** Runs of spaces by length, made once: padding every cell of every line made a new one each time. */
+const spaceRuns: string[] = [''];
+function spaces(n: number): string {
+  while (spaceRuns.length <= n) spaceRuns.push(spaceRuns[spaceRuns.length - 1]! + ' ');
+  return spaceRuns[n]!;
 }
 
 function rule(widths: number[], left: string, middle: string, right: string): string {
@@ -65,16 +95,23 @@ function rule(widths: number[], left: string, middle: string, right: string): st
 /** The lines of one table (head optional) of rows that passed isPlainRow. */
 export function plainTableLines(head: string[], colWidths: number[], rows: string[][]): string[] {
   const out = [rule(colWidths, '┌', '┬', '┐')];
+  // The pieces of one line, joined into one flat string (no chain of partial strings per cell): the borders, set
+  // here, and each cell's text and padding. Always as many, so the array is never trimmed and grown again.
+  const columns = colWidths.length;
+  const pieces = new Array<string>(1 + 3 * columns).fill(' │ ');
+  pieces[0] = '│ ';
+  pieces[3 * columns] = ' │';
   const drawRow = (row: string[]) => {
     const cells = row.map((c, i) => cellLines(c, colWidths[i]! - 2));
-    const height = Math.max(1, ...cells.map((c) => c.length));
+    let height = 1;
+    for (const c of cells) if (c.length > height) height = c.length;
     for (let l = 0; l < height; l++) {
-      let line = '│';
-      for (let i = 0; i < colWidths.length; i++) {
+      for (let i = 0; i < columns; i++) {
         const text = cells[i]?.[l] ?? '';
-        line += ` ${text}${' '.repeat(colWidths[i]! - 2 - visible(text).length)} │`;
+        pieces[1 + 3 * i] = text;
+        pieces[2 + 3 * i] = spaces(colWidths[i]! - 2 - visibleLength(text));
       }
-      out.push(line);
+      out.push(pieces.join(''));
     }
   };
   if (head.length) drawRow(head);

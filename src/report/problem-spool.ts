@@ -27,8 +27,9 @@ export class ProblemSpool implements ProblemList {
     return this.spool.tags();
   }
 
-  sections(): Iterable<string> {
-    return this.spool.texts();
+  /** The sections as UTF-8 bytes, passed on to the output as they are. */
+  sections(): Iterable<Buffer> {
+    return this.spool.pieces();
   }
 
   dispose(): void {

@@ -54,11 +54,6 @@ export class SortedSpool {
     this.entries.sort((a, b) => a.group - b.group || byReportOrder(a, b));
   }
 
-  /** The same, as text. */
-  *texts(): Generator<string> {
-    for (const b of this.pieces()) yield b.toString('utf8');
-  }
-
   dispose(): void {
     this.file.dispose();
   }

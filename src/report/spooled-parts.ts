@@ -62,7 +62,7 @@ export class SpooledParts {
   parts(keptRows: readonly ConnectionJson[] = []): ReportParts {
     if (this.text) return { spooledConnections: this.text.withKeptRows(keptRows) };
     const rows = this.ticket!.cleanRows;
-    return { problems: this.ticket!.problems, cleanRows: { count: rows.count, rows: () => rows.texts() } };
+    return { problems: this.ticket!.problems, cleanRows: { count: rows.count, rows: () => rows.pieces() } };
   }
 
   dispose(): void {

@@ -38,8 +38,9 @@ export class TextConnectionSpool {
     yield* kept;
   }
 
-  private *sections(): Generator<string> {
-    for (const piece of this.spool.pieces()) yield piece.toString('utf8', piece.indexOf(10) + 1);
+  /** The sections as UTF-8 bytes, passed on to the output as they are (valid until the next one is read). */
+  private *sections(): Generator<Buffer> {
+    for (const piece of this.spool.pieces()) yield piece.subarray(piece.indexOf(10) + 1);
   }
 
   dispose(): void {

@@ -9,7 +9,7 @@ import { eachLongTableLine, renderLongTable } from './long-table.js';
 import { formatMs } from './time.js';
 import { isOmitted, trimTranscript } from './trim.js';
 import { transcriptRows, type TranscriptRow } from './transcript.js';
-import { CollectedLines, type LineSink } from './fd-output.js';
+import { CollectedLines, type LineSink, type ReportLine } from './fd-output.js';
 
 export interface TextOptions {
   style?: Style;
@@ -36,7 +36,8 @@ export interface TextOptions {
 export interface SpooledConnections {
   readonly count: number;
   rows(): Iterable<ConnectionJson>;
-  sections(): Iterable<string>;
+  /** Each section as it was drawn (bytes read back from a scratch file are valid until the next one is read). */
+  sections(): Iterable<ReportLine>;
 }
 
 /** A terminal table of 20 000 healthy connections buries the problems and takes longer to draw than the analysis;
