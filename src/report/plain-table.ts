@@ -81,11 +81,10 @@ function cellLines(cell: string, width: number): string[] {
   return lines;
 }
 
-/** Runs of spaces by length, made once: padding every cell of every line made a new one each time. */
-const spaceRuns: string[] = [''];
+/** Runs of spaces by length, each made once (flat): padding every cell of every line made a new one each time. */
+const spaceRuns: string[] = [];
 function spaces(n: number): string {
-  while (spaceRuns.length <= n) spaceRuns.push(spaceRuns[spaceRuns.length - 1]! + ' ');
-  return spaceRuns[n]!;
+  return (spaceRuns[n] ??= ' '.repeat(n));
 }
 
 function rule(widths: number[], left: string, middle: string, right: string): string {
@@ -115,8 +114,9 @@ export function plainTableLines(head: string[], colWidths: number[], rows: strin
     }
   };
   if (head.length) drawRow(head);
+  const separator = rule(colWidths, '├', '┼', '┤');
   rows.forEach((row, r) => {
-    if (r > 0 || head.length) out.push(rule(colWidths, '├', '┼', '┤'));
+    if (r > 0 || head.length) out.push(separator);
     drawRow(row);
   });
   out.push(rule(colWidths, '└', '┴', '┘'));
