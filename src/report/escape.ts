@@ -2,8 +2,13 @@ import { printable } from './sanitize.js';
 
 /** HTML/SVG text and attribute values: capture-derived text (a banner holding `<script>`) must stay text. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // Tested first: most texts have nothing to escape, and are then not rebuilt.
+  return HTML_SPECIAL.test(s) ? s.replace(HTML_SPECIALS, (c) => HTML_ENTITIES[c]!) : s;
 }
+
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIALS = /[&<>"']/g;
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Markdown inline text (paragraphs, table cells): control characters made visible, then every character Markdown
  * or an HTML-accepting renderer could act on escaped, so `](javascript:…)` or `<script>` can never form a link or tag. */

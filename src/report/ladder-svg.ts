@@ -42,10 +42,11 @@ function oneWays(c: ConnectionJson, splitProxy: boolean): (a: Lane, b: Lane) => 
     const forged = c.flights.filter((f) => f.answered < f.commands && f.ack).map((f) => f.ack!.delayMs);
     near = forged.length ? Math.min(far, Math.min(...forged) / 2) : far / 2;
   }
+  // Called for every arrow of every ladder: the two lanes compared as they are, in either order (no pair made).
+  const between = (a: Lane, b: Lane, x: Lane, y: Lane) => (a === x && b === y) || (a === y && b === x);
   return (a, b) => {
-    const pair = [a, b].sort().join('-');
-    if (pair === 'client-middle') return Math.max(0, near);
-    if (pair === 'middle-server') return Math.max(0, far - near);
+    if (between(a, b, 'client', 'middle')) return Math.max(0, near);
+    if (between(a, b, 'middle', 'server')) return Math.max(0, far - near);
     return Math.max(0, far);
   };
 }

@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isoDiffMs } from '../src/report/time.js';
+
+// Every transcript, evidence and ladder row of a report states times as differences of the report's ISO times, read
+// digit by digit. They must read exactly as Date.parse and a regular expression read them (the way they were read).
+function slowDiffMs(a: string, b: string): number {
+  const frac = (iso: string) => {
+    const m = /\.(\d+)Z$/.exec(iso);
+    return m ? Number(m[1]!.padEnd(9, '0').slice(0, 9)) : 0;
+  };
+  const secs = (iso: string) => Date.parse(`${iso.slice(0, 19)}Z`) / 1000;
+  return ((secs(a) - secs(b)) * 1e9 + (frac(a) - frac(b))) / 1e6;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+const iso = fc
+  .record({
+    year: fc.integer({ min: 1970, max: 2200 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+    hour: fc.integer({ min: 0, max: 24 }),
+    minute: fc.integer({ min: 0, max: 59 }),
+    second: fc.integer({ min: 0, max: 60 }),
+    fraction: fc.stringMatching(/^[0-9]{0,12}$/),
+    dot: fc.boolean(),
+  })
+  .map((t) => `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${t.dot ? `.${t.fraction}` : ''}Z`);
+
+describe('isoDiffMs', () => {
+  it('reads the report times as Date.parse and the fraction pattern do, to the nanosecond', () => {
+    fc.assert(
+      fc.property(iso, iso, (a, b) => {
+        expect(Object.is(isoDiffMs(a, b), slowDiffMs(a, b))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const [a, b] of [
+      ['2024-03-12T09:14:07.072123456Z', '2024-03-12T09:14:07.000000001Z'],
+      ['2024-02-29T23:59:59.999999Z', '2024-03-01T00:00:00Z'],
+      ['2023-02-29T10:00:00.5Z', '2023-03-01T10:00:00.5Z'],
+      ['0099-01-01T00:00:00Z', '1970-01-01T00:00:00Z'],
+      ['2024-03-12T09:14:07.Z', '2024-03-12T09:14:07Z'],
+      ['not a time', '2024-03-12T09:14:07Z'],
+      ['2024-03-12 09:14:07.5Z', '2024-03-12T09:14:07Z'],
+    ]) {
+      expect(Object.is(isoDiffMs(a!, b!), slowDiffMs(a!, b!)), `${a} − ${b}`).toBe(true);
+    }
+  });
+});
