@@ -34,6 +34,8 @@ export class Line {
 }
 
 const NO_BYTES = Buffer.alloc(0);
+/** Never pushed to: a framer makes its own list for the first piece of a split line. */
+const NO_PARTS: Buffer[] = [];
 
 /** Who reads a framer's lines: an object, not a callback, so that a session makes no closure for it. */
 export interface LineReader {
@@ -47,7 +49,8 @@ export type LineCallback = (l: Line) => boolean | void;
 /** Splits a byte stream into lines across segment boundaries, keeping at most `maxKept` characters of each line so
  * that a line of megabytes without CRLF costs no memory. */
 export class LineFramer {
-  private parts: Buffer[] = [];
+  /** The pieces of a line split across segments (the shared empty list until the first: most lines never are). */
+  private parts: Buffer[] = NO_PARTS;
   private kept = 0;
   private start = -1;
   private startAt: Instant = 0;
@@ -78,7 +81,9 @@ export class LineFramer {
       this.total += lineEnd - pos;
       if (this.kept < this.maxKept) {
         const take = Math.min(lineEnd - pos, this.maxKept - this.kept);
-        this.parts.push(Buffer.from(bytes.subarray(pos, pos + take)));
+        const piece = Buffer.from(bytes.subarray(pos, pos + take));
+        if (this.parts === NO_PARTS) this.parts = [piece];
+        else this.parts.push(piece);
         this.kept += take;
       }
       pos = lineEnd;
@@ -93,7 +98,7 @@ export class LineFramer {
   /** Drop a partial line (a gap in the stream makes its rest unknowable). Returns whether one was dropped. */
   reset(): boolean {
     const had = this.start >= 0;
-    this.parts = [];
+    this.parts = NO_PARTS;
     this.kept = 0;
     this.start = -1;
     this.total = 0;

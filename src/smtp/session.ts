@@ -42,7 +42,8 @@ interface Held {
 export class SmtpSession {
   banner: Reply | null = null;
   readonly commands: Command[] = [];
-  readonly transactions: Transaction[] = [];
+  /** Made on the first MAIL with exactly that one (a first push into [] reserves 17 slots; most sessions have one). */
+  transactions: Transaction[] = NO_TRANSACTIONS;
   /** Bounded per kind (see AnomalyLog): a hostile dialogue cannot grow it without limit. */
   readonly anomalies: AnomalyLog = new AnomalyLog();
   /** Replies that arrived when no command was waiting (e.g. a 421 before closing). */
@@ -313,7 +314,10 @@ export class SmtpSession {
       case 'MAIL':
         // Past the command limit, transactions and recipients are counted only (a million RCPTs cost no memory).
         this.current = kept ? newTransaction(cmd) : null;
-        if (this.current) this.transactions.push(this.current);
+        if (this.current) {
+          if (this.transactions === NO_TRANSACTIONS) this.transactions = [this.current];
+          else this.transactions.push(this.current);
+        }
         return true;
       case 'RCPT':
         if (kept && this.current) {
@@ -560,6 +564,9 @@ export class SmtpSession {
     this.resume();
   }
 }
+
+/** The transactions of every session that has none: never pushed to. */
+const NO_TRANSACTIONS: Transaction[] = [];
 
 /** The interim replies of every command that has none (all but AUTH): shared, never pushed to (see dispatch). Not
  * frozen: measured, a frozen array here made the young objects of every session survive the scavenges (GC time ×2). */

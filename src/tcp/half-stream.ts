@@ -84,7 +84,7 @@ export class HalfStream {
   private r: Float64Array = NO_NUMBERS;
   /** Number of ranges. */
   rangeCount = 0;
-  gaps: Gap[] = [];
+  gaps: Gap[] = NO_GAPS;
   // The flights, in columns (stride FL) while the connection lives: objects held that long are what the garbage
   // collector promotes and later scans; `flights` makes the objects once the diagnosis asks.
   private fl: Float64Array = NO_NUMBERS;
@@ -181,7 +181,7 @@ export class HalfStream {
     this.rstAt = null;
     this.ackedTo = 0;
     // (The columns were given back by recycle.)
-    this.gaps = [];
+    this.gaps = NO_GAPS;
     this.flightObjects = null;
     this.packets.reuse(limits.maxPacketFacts);
     this.packetCount = 0;
@@ -654,7 +654,9 @@ export class HalfStream {
 
   private skipTo(offset: number, reason: GapReason, acked: boolean): void {
     if (offset <= this.next) return;
-    this.gaps.push({ start: this.next, end: offset, reason, acked });
+    const gap = { start: this.next, end: offset, reason, acked };
+    if (this.gaps === NO_GAPS) this.gaps = [gap];
+    else this.gaps.push(gap);
     this.sink.gap(this.next, offset - this.next, reason);
     this.next = offset;
   }
