@@ -112,10 +112,10 @@ async function main(): Promise<number> {
           }
           const row = spooled ? spooled.offer(c) : c;
           if (!cleanRows) return row;
-          // Every connection counts towards the table's row limit, the spooled problem ones too. Clean connections
-          // already come reduced to their summary row (healthy: 'summary' below).
-          const held = cleanRows.offer(row ?? c);
-          return row && held;
+          // The text table's clean rows (already reduced to their summary row: healthy 'summary' below) are held by the
+          // keeper while the table could still list them; the problems went to the spool.
+          cleanRows.offer(c);
+          return null;
         }
       : undefined;
 
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
     // thread, before it crosses to this one), unless --verbose wants its transcript.
     const healthy = plain && !spool && !argv.verbose ? 'summary' : 'full';
     const { report: analysed, errors } = await analyze(files, { smtpPorts, tracker, session, onConnection, jobs, healthy, onProgress: progress ? (n) => progress.update(n) : undefined });
-    const restored = cleanRows?.restore(analysed.connections);
+    const restored = cleanRows?.restore();
     const full = restored ? { ...analysed, connections: restored.connections } : analysed;
     const omittedClean = restored?.omitted ?? 0;
     progress?.done();

@@ -9,6 +9,7 @@ import { generateCapture } from '../src/bench/generate.js';
 import fc from 'fast-check';
 import { renderLongTable } from '../src/report/long-table.js';
 import { CleanRowKeeper } from '../src/report/clean-rows.js';
+import { byReportOrder } from '../src/report/sorted-spool.js';
 import { isPlainRow } from '../src/report/plain-table.js';
 import { connectionDetail, renderText, writeText } from '../src/report/text.js';
 import Table from 'cli-table3';
@@ -86,13 +87,16 @@ describe('the connections table of a long capture', () => {
   });
 
   it('holding clean rows only while they could be listed gives the same text, past the limit and within it', () => {
-    // The CLI hands connections to the keeper as they finish (in no particular order) and renders what it kept.
+    // The CLI hands connections to the keeper as they finish (in no particular order) and renders the problems (from
+    // their spool) with what it kept.
     const finishOrder = [...report.connections].reverse();
+    const problems = report.connections.filter((c) => c.diagnosis !== 'none');
     for (const limit of [20, 100_000]) {
       const keeper = new CleanRowKeeper(limit);
-      const kept = finishOrder.map((c) => keeper.offer(c)).filter((c) => c !== null);
-      const kept2 = [...kept].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.id - b.id));
-      const { connections, omitted } = keeper.restore(kept2);
+      for (const c of finishOrder) keeper.offer(c);
+      const { connections: clean, omitted } = keeper.restore();
+      const connections = [...problems, ...clean].sort(byReportOrder);
+      expect(clean.length).toBe(limit === 20 ? 0 : report.connections.length - problems.length);
       expect(omitted).toBe(limit === 20 ? report.connections.filter((c) => c.diagnosis === 'none').length : 0);
       const held = renderText({ ...report, connections }, { tableRowLimit: limit, omittedCleanConnections: omitted });
       expect(held).toBe(renderText(report, { tableRowLimit: limit }));
