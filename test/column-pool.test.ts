@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { giveBlock, intsOf, takeBlock } from '../src/tcp/column-pool.js';
+import { giveBlock, intsOf, releaseIdleBlocks, takeBlock } from '../src/tcp/column-pool.js';
 import { KIND_ACK, KIND_DATA, LAYOUT_NONE, PacketLog } from '../src/tcp/packet-log.js';
 import { Prng } from '../src/bench/prng.js';
 
@@ -22,6 +22,20 @@ describe('column pool', () => {
     const view = intsOf(third);
     expect(view.byteOffset).toBe(third.byteOffset);
     expect(view.length).toBe(third.length * 2);
+  });
+
+  it('lets go of its idle blocks once an analysis is over, and blocks still in use come back to it afterwards', () => {
+    const idle = takeBlock(512);
+    const inUse = takeBlock(512);
+    inUse[0] = 42;
+    giveBlock(idle);
+    releaseIdleBlocks();
+    // The idle block is no longer handed out: the pool kept nothing of it.
+    const next = takeBlock(512);
+    expect(next).not.toBe(idle);
+    expect(inUse[0]).toBe(42);
+    giveBlock(inUse);
+    expect(takeBlock(512)).toBe(inUse);
   });
 
   it('many packet logs growing and released in random order each read back what they stored', () => {
