@@ -1,41 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { giveBlock, intsOf, releaseIdleBlocks, takeBlock } from '../src/tcp/column-pool.js';
+import { giveBlock, releaseIdleBlocks, taken, takeBlock } from '../src/tcp/column-pool.js';
 import { KIND_ACK, KIND_DATA, LAYOUT_NONE, PacketLog } from '../src/tcp/packet-log.js';
 import { Prng } from '../src/bench/prng.js';
 
-// The pool hands blocks back out with the int view they were given back with. A block handed to two owners at once,
-// or a view over another block's memory, would mix two connections' packets: each log here must read back exactly
+// A block is a run of a slab, reached through the slab's views and where it starts. A block handed to two owners at
+// once, or a start inside another block, would mix two connections' packets: each log here must read back exactly
 // what it stored while hundreds of others grow, are released and are made again in a random order.
 
+/** The block takeBlock just made or found, as its own values (taken is refilled by the next call). */
+function take(bytes: number) {
+  takeBlock(bytes);
+  return { ...taken };
+}
+
 describe('column pool', () => {
-  it('an int view handed out again covers its own block, and a block without one gets a fresh view', () => {
-    const a = takeBlock(256);
-    const ints = intsOf(a);
-    giveBlock(a, ints);
-    const again = takeBlock(256);
-    expect(again).toBe(a);
-    expect(intsOf(again)).toBe(ints);
-    again[3] = 1.5;
-    expect(new Float64Array(intsOf(again).buffer, intsOf(again).byteOffset, 4)[3]).toBe(1.5);
-    giveBlock(again); // given back without its view
-    const third = takeBlock(256);
-    const view = intsOf(third);
-    expect(view.byteOffset).toBe(third.byteOffset);
-    expect(view.length).toBe(third.length * 2);
+  it('blocks taken at once do not overlap, their int view covers the same bytes, and one given back is taken again', () => {
+    const a = take(256);
+    const b = take(256);
+    const aEnd = a.start + 32;
+    expect(a.floats === b.floats && b.start < aEnd && a.start < b.start + 32).toBe(false);
+    a.floats[a.start + 3] = 1.5;
+    expect(new Float64Array(a.ints.buffer, a.ints.byteOffset + (a.start + 3) * 8, 1)[0]).toBe(1.5);
+    expect(a.ints.buffer).toBe(a.floats.buffer);
+    giveBlock(a.floats, a.start, 256);
+    const again = take(256);
+    expect(again.floats).toBe(a.floats);
+    expect(again.start).toBe(a.start);
+    expect(again.ints).toBe(a.ints);
+    // A large block has a buffer of its own.
+    const large = take(64 << 10);
+    expect(large.start).toBe(0);
+    expect(large.floats.length).toBe(8 << 10);
   });
 
   it('lets go of its idle blocks once an analysis is over, and blocks still in use come back to it afterwards', () => {
-    const idle = takeBlock(512);
-    const inUse = takeBlock(512);
-    inUse[0] = 42;
-    giveBlock(idle);
+    const idle = take(512);
+    const inUse = take(512);
+    inUse.floats[inUse.start] = 42;
+    giveBlock(idle.floats, idle.start, 512);
     releaseIdleBlocks();
     // The idle block is no longer handed out: the pool kept nothing of it.
-    const next = takeBlock(512);
-    expect(next).not.toBe(idle);
-    expect(inUse[0]).toBe(42);
-    giveBlock(inUse);
-    expect(takeBlock(512)).toBe(inUse);
+    const next = take(512);
+    expect(next.floats === idle.floats && next.start === idle.start).toBe(false);
+    expect(inUse.floats[inUse.start]).toBe(42);
+    giveBlock(inUse.floats, inUse.start, 512);
+    const back = take(512);
+    expect([back.floats, back.start]).toEqual([inUse.floats, inUse.start]);
   });
 
   it('many packet logs growing and released in random order each read back what they stored', () => {

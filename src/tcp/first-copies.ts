@@ -1,5 +1,5 @@
 import type { BytesOrigin } from './bytes-origin.js';
-import { giveBlock, takeBlock } from './column-pool.js';
+import { giveBlock, NO_FLOATS, taken, takeBlock } from './column-pool.js';
 import { RecentBytes, windowFloor } from './recent-bytes.js';
 
 /** Segments one direction may reference before it copies instead: a window cut into more pieces than this is made of
@@ -10,7 +10,6 @@ const MAX_SEGMENTS = 32;
 const FIRST_SEGMENTS = 4;
 /** Numbers per segment: stream offset, file position, length, input. */
 const S = 4;
-const NO_SEGMENTS = new Float64Array(0);
 /** Where bytes read back are compared (one for the run: reads and comparisons are synchronous). */
 const scratch = Buffer.allocUnsafeSlow(4096);
 
@@ -24,7 +23,11 @@ export class FirstCopies {
   /** Made when the direction starts copying (most never do). */
   private ring: RecentBytes | null = null;
   /** Segments head..head+count of `seg` (stride S), in stream order, covering [floor, end) without a hole. */
-  private seg: Float64Array = NO_SEGMENTS;
+  private seg: Float64Array = NO_FLOATS;
+  /** Where the segment block starts in `seg` (the block's slab: see column-pool.ts), and the segments it holds (0: no
+   * block). */
+  private segStart = 0;
+  private segCap = 0;
   private head = 0;
   private count = 0;
   private floor = 0;
@@ -56,7 +59,7 @@ export class FirstCopies {
     }
     this.floor = floor;
     this.end = end;
-    const b = (this.head + this.count) * S;
+    const b = this.segStart + (this.head + this.count) * S;
     const s = this.seg;
     s[b] = offset;
     s[b + 1] = position;
@@ -89,7 +92,7 @@ export class FirstCopies {
   private readBack(from: number, to: number, piece: (offset: number, length: number) => boolean): void {
     const s = this.seg;
     for (let i = this.head; i < this.head + this.count && from < to; i++) {
-      const b = i * S;
+      const b = this.segStart + i * S;
       const segStart = s[b]!;
       if (segStart >= to) break;
       const segEnd = Math.min(to, segStart + s[b + 2]!);
@@ -112,8 +115,7 @@ export class FirstCopies {
   release(): void {
     this.ring?.release();
     this.ring = null;
-    if (this.seg !== NO_SEGMENTS) giveBlock(this.seg);
-    this.seg = NO_SEGMENTS;
+    this.dropSegments();
     this.head = this.count = 0;
     this.floor = this.end = 0;
   }
@@ -121,29 +123,46 @@ export class FirstCopies {
   /** Drops the segments that fall below the window's new `floor`, and makes room for one more; false when there is
    * none (the window holds MAX_SEGMENTS segments): the state is then unchanged. */
   private makeRoom(floor: number): boolean {
-    if (this.seg === NO_SEGMENTS) this.seg = takeBlock(FIRST_SEGMENTS * S * 8);
-    let s = this.seg;
+    if (this.segCap === 0) {
+      takeBlock(FIRST_SEGMENTS * S * 8);
+      this.seg = taken.floats;
+      this.segStart = taken.start;
+      this.segCap = FIRST_SEGMENTS;
+    }
+    const s = this.seg;
+    const at = this.segStart;
     let h = this.head;
     let n = this.count;
-    while (n > 0 && s[h * S]! + s[h * S + 2]! <= floor) {
+    while (n > 0 && s[at + h * S]! + s[at + h * S + 2]! <= floor) {
       h++;
       n--;
     }
     if (n === MAX_SEGMENTS) return false;
-    const room = s.length / S;
+    const room = this.segCap;
     if (h + n === room) {
       if (n * 2 > room && room < MAX_SEGMENTS) {
         // More than half the block is live: a bigger one, the live segments moved to its start.
-        const grown = takeBlock(Math.min(MAX_SEGMENTS, room * 2) * S * 8);
-        grown.set(s.subarray(h * S, (h + n) * S));
-        giveBlock(s);
-        this.seg = s = grown;
-      } else s.copyWithin(0, h * S, (h + n) * S);
+        const cap = Math.min(MAX_SEGMENTS, room * 2);
+        takeBlock(cap * S * 8);
+        taken.floats.set(s.subarray(at + h * S, at + (h + n) * S), taken.start);
+        giveBlock(s, at, room * S * 8);
+        this.seg = taken.floats;
+        this.segStart = taken.start;
+        this.segCap = cap;
+      } else s.copyWithin(at, at + h * S, at + (h + n) * S);
       h = 0;
     }
     this.head = n === 0 ? 0 : h;
     this.count = n;
     return true;
+  }
+
+  /** Gives the segment block back (if there is one). */
+  private dropSegments(): void {
+    if (this.segCap) giveBlock(this.seg, this.segStart, this.segCap * S * 8);
+    this.seg = NO_FLOATS;
+    this.segStart = 0;
+    this.segCap = 0;
   }
 
   /** From now on the bytes are copied into the ring: it starts with the window's bytes, read back from the file (bytes
@@ -154,8 +173,7 @@ export class FirstCopies {
       ring.remember(scratch, 0, got, o);
       return true;
     });
-    if (this.seg !== NO_SEGMENTS) giveBlock(this.seg);
-    this.seg = NO_SEGMENTS;
+    this.dropSegments();
     this.head = this.count = 0;
     this.floor = this.end = 0;
     this.ring = ring;

@@ -1,7 +1,7 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBlock, growBlock, intsOf, takeBlock } from './column-pool.js';
+import { giveBlock, growBlock, taken, takeBlock } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import type { BytesOrigin } from './bytes-origin.js';
 import { FirstCopies } from './first-copies.js';
@@ -82,21 +82,29 @@ export class HalfStream {
   /** The byte ranges as first sent, in offset order, in columns (stride R: start, end, firstSentAt, firstFrame,
    * retransmissions, lastSentAt, flight): one per data segment, held for the connection's life, so no object each. */
   private r: Float64Array = NO_NUMBERS;
+  /** Where the range block starts in `r` (the block's slab: see column-pool.ts), and the ranges it holds. */
+  private rs = 0;
+  private rCap = 0;
   /** Number of ranges. */
   rangeCount = 0;
   gaps: Gap[] = NO_GAPS;
   // The flights, in columns (stride FL) while the connection lives: objects held that long are what the garbage
   // collector promotes and later scans; `flights` makes the objects once the diagnosis asks.
   private fl: Float64Array = NO_NUMBERS;
+  /** Where the flight block starts in `fl` (its slab), and the flights it holds. */
+  private fls = 0;
+  private flCap = 0;
   private flightCount = 0;
   private flightObjects: Flight[] | null = null;
   /** The packets this side sent (the first `maxPacketFacts` of them), in columns. */
   readonly packets: PacketLog;
   packetCount = 0;
-  // First acknowledgements of this side's stream, in columns of one pooled block: the offset (the block itself, rows
-  // 0..ackCap), and the ACKing packet as an index into the peer's packet log (or -1: then the fact object is in
-  // ackFacts, for a packet the log could not keep), in the block's int view from ackBase on.
+  // First acknowledgements of this side's stream, in columns of one pooled block (a run of a slab: see column-pool.ts):
+  // the offset (rows 0..ackCap of `ackOffsets` from ackStart), and the ACKing packet as an index into the peer's
+  // packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep), in the slab's int
+  // view from ackBase on.
   private ackOffsets: Float64Array = NO_NUMBERS;
+  private ackStart = 0;
   private ackIndex: Int32Array = NO_INDEX;
   private ackBase = 0;
   private ackCap = 0;
@@ -207,7 +215,7 @@ export class HalfStream {
       out = [];
       const f = this.fl;
       for (let i = 0; i < this.flightCount; i++) {
-        const b = i * FL;
+        const b = this.fls + i * FL;
         out.push({ index: i, start: f[b]!, end: f[b + 1]!, firstAt: f[b + 2]!, lastAt: f[b + 3]!, segments: f[b + 4]! });
       }
       this.flightObjects = out;
@@ -228,7 +236,7 @@ export class HalfStream {
     let a = made.get(i);
     if (!a) {
       const idx = this.ackIndex[this.ackBase + i]!;
-      a = { offset: this.ackOffsets[i]!, packet: idx >= 0 ? this.ackLog!.get(idx) : this.ackFacts!.get(i)! };
+      a = { offset: this.ackOffsets[this.ackStart + i]!, packet: idx >= 0 ? this.ackLog!.get(idx) : this.ackFacts!.get(i)! };
       made.set(i, a);
     }
     return a;
@@ -308,7 +316,7 @@ export class HalfStream {
       this.ackedTo = offset;
       const i = this.ackCount;
       if (i === this.ackCap) this.growAcks();
-      this.ackOffsets[i] = offset;
+      this.ackOffsets[this.ackStart + i] = offset;
       if (index >= 0 && log) {
         this.ackLog = log;
         this.ackIndex[this.ackBase + i] = index;
@@ -330,31 +338,34 @@ export class HalfStream {
     return offset;
   }
 
-  /** Doubles the ACK columns' block (as PacketLog.grow does: the old block copied whole, its int column moved up). */
+  /** Doubles the ACK columns' block (as PacketLog.grow does: the offsets first, then the packet indexes). */
   private growAcks(): void {
     const old = this.ackCap;
     const cap = Math.max(FIRST_ACKS, old * 2);
-    const block = takeBlock(cap * 12);
-    const ints = intsOf(block);
+    takeBlock(cap * 12);
+    const { floats, ints, start } = taken;
+    const base = 2 * start + cap * 2;
     if (old) {
-      block.set(this.ackOffsets);
-      ints.copyWithin(cap * 2, this.ackBase, this.ackBase + old);
-      giveBlock(this.ackOffsets, this.ackIndex);
+      floats.set(this.ackOffsets.subarray(this.ackStart, this.ackStart + old), start);
+      ints.set(this.ackIndex.subarray(this.ackBase, this.ackBase + old), base);
+      giveBlock(this.ackOffsets, this.ackStart, old * 12);
     }
-    this.ackOffsets = block;
+    this.ackOffsets = floats;
+    this.ackStart = start;
     this.ackIndex = ints;
-    this.ackBase = cap * 2;
+    this.ackBase = base;
     this.ackCap = cap;
   }
 
   /** First acknowledgement that covered stream offset `end` (exclusive), if any. */
   firstAckCovering(end: number): AckAdvance | null {
     const a = this.ackOffsets;
+    const s = this.ackStart;
     let lo = 0;
     let hi = this.ackCount;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (a[mid]! >= end) hi = mid;
+      if (a[s + mid]! >= end) hi = mid;
       else lo = mid + 1;
     }
     return lo < this.ackCount ? this.ackAt(lo) : null;
@@ -380,7 +391,7 @@ export class HalfStream {
     let hi = this.rangeCount - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const b = mid * R;
+      const b = this.rs + mid * R;
       if (offset < r[b]!) hi = mid - 1;
       else if (offset >= r[b + 1]!) lo = mid + 1;
       else return mid;
@@ -389,11 +400,11 @@ export class HalfStream {
   }
 
   rangeFirstSentAt(i: number): Instant {
-    return this.r[i * R + 2]!;
+    return this.r[this.rs + i * R + 2]!;
   }
 
   rangeFlight(i: number): number {
-    return this.r[i * R + 6]!;
+    return this.r[this.rs + i * R + 6]!;
   }
 
   /** Retransmitted segments over all ranges, and the longest wait for one (last send − first send). */
@@ -402,7 +413,7 @@ export class HalfStream {
     let delay = 0;
     if (this.retransmittedSegments === 0) return { segments, delay };
     const r = this.r;
-    for (let b = 0; b < this.rangeCount * R; b += R) {
+    for (let b = this.rs; b < this.rs + this.rangeCount * R; b += R) {
       const n = r[b + 4]!;
       if (n === 0) continue;
       segments += n;
@@ -413,7 +424,7 @@ export class HalfStream {
 
   private rangeObject(i: number): SentRange {
     const r = this.r;
-    const b = i * R;
+    const b = this.rs + i * R;
     return { start: r[b]!, end: r[b + 1]!, firstSentAt: r[b + 2]!, firstFrame: r[b + 3]!, retransmissions: r[b + 4]!, lastSentAt: r[b + 5]!, flight: r[b + 6]! };
   }
 
@@ -421,18 +432,23 @@ export class HalfStream {
    * read after this are gone (PacketFacts and records already handed out stay valid). */
   release(): void {
     this.packets.release();
-    if (this.rangeCount) giveBlock(this.r);
+    if (this.rCap) giveBlock(this.r, this.rs, this.rCap * R * 8);
     this.r = NO_NUMBERS;
+    this.rs = 0;
+    this.rCap = 0;
     this.rangeCount = 0;
-    if (this.ackCap) giveBlock(this.ackOffsets, this.ackIndex);
+    if (this.ackCap) giveBlock(this.ackOffsets, this.ackStart, this.ackCap * 12);
     this.ackOffsets = NO_NUMBERS;
+    this.ackStart = 0;
     this.ackIndex = NO_INDEX;
     this.ackBase = 0;
     this.ackCap = 0;
     this.ackCount = 0;
     this.ackMade = null;
-    if (this.flightCount) giveBlock(this.fl);
+    if (this.flCap) giveBlock(this.fl, this.fls, this.flCap * FL * 8);
     this.fl = NO_NUMBERS;
+    this.fls = 0;
+    this.flCap = 0;
     this.flightCount = 0;
   }
 
@@ -471,7 +487,7 @@ export class HalfStream {
     }
     const flight = this.flightCount - 1;
     const f = this.fl;
-    const b = flight * FL;
+    const b = this.fls + flight * FL;
     f[b + 1] = end;
     f[b + 3] = at;
     f[b + 4]!++;
@@ -483,9 +499,14 @@ export class HalfStream {
 
   private addFlight(start: number, at: Instant): void {
     const n = this.flightCount;
-    if ((n + 1) * FL > this.fl.length) this.fl = growBlock(this.fl, n, FL, FIRST_FLIGHTS);
+    if (n === this.flCap) {
+      growBlock(this.fl, this.fls, n, FL, FIRST_FLIGHTS);
+      this.fl = taken.floats;
+      this.fls = taken.start;
+      this.flCap = Math.max(FIRST_FLIGHTS, n * 2);
+    }
     const f = this.fl;
-    const b = n * FL;
+    const b = this.fls + n * FL;
     f[b] = start;
     f[b + 1] = start;
     f[b + 2] = at;
@@ -509,15 +530,16 @@ export class HalfStream {
     const out: [number, number][] = [];
     let pos = start;
     const r = this.r;
+    const rs = this.rs;
     let i = this.firstRangeEndingAfter(start);
     while (pos < end) {
-      if (i >= this.rangeCount || r[i * R]! >= end) {
+      if (i >= this.rangeCount || r[rs + i * R]! >= end) {
         out.push([pos, end]);
         break;
       }
-      const xs = r[i * R]!;
+      const xs = r[rs + i * R]!;
       if (xs > pos) out.push([pos, xs]);
-      pos = Math.max(pos, r[i * R + 1]!);
+      pos = Math.max(pos, r[rs + i * R + 1]!);
       i++;
     }
     return out;
@@ -525,11 +547,12 @@ export class HalfStream {
 
   private firstRangeEndingAfter(offset: number): number {
     const r = this.r;
+    const rs = this.rs;
     let lo = 0;
     let hi = this.rangeCount;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (r[mid * R + 1]! <= offset) lo = mid + 1;
+      if (r[rs + mid * R + 1]! <= offset) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -537,17 +560,23 @@ export class HalfStream {
 
   private insertRange(start: number, end: number, at: Instant, frame: number): void {
     const i = this.firstRangeEndingAfter(start);
-    const flight = i > 0 ? this.r[(i - 1) * R + 6]! : 0;
+    const flight = i > 0 ? this.r[this.rs + (i - 1) * R + 6]! : 0;
     this.addRange(i, start, end, at, frame, flight);
   }
 
   /** Inserts a range before range `i` (at the end when i = rangeCount). */
   private addRange(i: number, start: number, end: number, at: Instant, frame: number, flight: number): void {
     const n = this.rangeCount;
-    if ((n + 1) * R > this.r.length) this.r = growBlock(this.r, n, R, FIRST_RANGES);
+    if (n === this.rCap) {
+      growBlock(this.r, this.rs, n, R, FIRST_RANGES);
+      this.r = taken.floats;
+      this.rs = taken.start;
+      this.rCap = Math.max(FIRST_RANGES, n * 2);
+    }
     const r = this.r;
-    if (i < n) r.copyWithin((i + 1) * R, i * R, n * R);
-    const b = i * R;
+    const rs = this.rs;
+    if (i < n) r.copyWithin(rs + (i + 1) * R, rs + i * R, rs + n * R);
+    const b = rs + i * R;
     r[b] = start;
     r[b + 1] = end;
     r[b + 2] = at;
@@ -562,7 +591,7 @@ export class HalfStream {
     this.retransmittedSegments++;
     const r = this.r;
     for (let i = this.firstRangeEndingAfter(start); i < this.rangeCount; i++) {
-      const b = i * R;
+      const b = this.rs + i * R;
       if (r[b]! >= end) break;
       if (r[b + 5] === at) continue; // a range this very segment just created
       r[b + 4]!++;

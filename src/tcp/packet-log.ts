@@ -1,4 +1,4 @@
-import { giveBlock, intsOf, takeBlock } from './column-pool.js';
+import { giveBlock, NO_FLOATS, NO_INTS, taken, takeBlock } from './column-pool.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 
 /** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
@@ -63,10 +63,11 @@ export class PacketLog {
   length = 0;
   /** Rows the block holds. */
   private cap = 0;
-  /** The pooled block, which is also the number column: rows 0..cap at stride F. */
-  private f: Float64Array = EMPTY_F;
-  /** The block's int view (see intsOf): the integer column starts at `nb`, right after the numbers, stride I. */
-  private n: Int32Array = EMPTY_I;
+  /** The pooled block's slab (see column-pool.ts): the number column is rows 0..cap at stride F from `fs`. */
+  private f: Float64Array = NO_FLOATS;
+  private fs = 0;
+  /** The slab as int32s: the integer column starts at `nb`, right after the numbers, stride I. */
+  private n: Int32Array = NO_INTS;
   private nb = 0;
   private made: Map<number, PacketFact> | null = null;
   private texts: Map<number, string> | null = null;
@@ -90,7 +91,7 @@ export class PacketLog {
     if (i === this.cap) this.grow();
     const f = this.f;
     const n = this.n;
-    const fi = i * F;
+    const fi = this.fs + i * F;
     const ni = this.nb + i * I;
     f[fi] = at;
     f[fi + 1] = frame;
@@ -111,15 +112,15 @@ export class PacketLog {
   }
 
   setOffset(i: number, offset: number): void {
-    this.f[i * F + 2] = offset;
+    this.f[this.fs + i * F + 2] = offset;
   }
 
   setAckOffset(i: number, offset: number | null): void {
-    this.f[i * F + 3] = offset === null ? NaN : offset;
+    this.f[this.fs + i * F + 3] = offset === null ? NaN : offset;
   }
 
   atOf(i: number): Instant {
-    return this.f[i * F]!;
+    return this.f[this.fs + i * F]!;
   }
 
   kindOf(i: number): number {
@@ -137,7 +138,7 @@ export class PacketLog {
     if (have) return have;
     const f = this.f;
     const n = this.n;
-    const fi = i * F;
+    const fi = this.fs + i * F;
     const ni = this.nb + i * I;
     const ackOffset = f[fi + 3]!;
     const packed = n[ni + 1]!;
@@ -234,9 +235,10 @@ export class PacketLog {
 
   /** Gives the columns back to the pool (the connection is finished and diagnosed; PacketFacts already made stay). */
   release(): void {
-    if (this.cap) giveBlock(this.f, this.n);
-    this.f = EMPTY_F;
-    this.n = EMPTY_I;
+    if (this.cap) giveBlock(this.f, this.fs, this.cap * ROW_BYTES);
+    this.f = NO_FLOATS;
+    this.n = NO_INTS;
+    this.fs = 0;
     this.nb = 0;
     this.cap = 0;
     this.length = 0;
@@ -246,28 +248,27 @@ export class PacketLog {
   }
 
   private grow(): void {
-    // Doubling, with both columns in one pooled buffer outside the JS heap: the garbage collector never copies them.
-    // The old block is copied whole to the start of the new one (it is smaller than the new number column's space),
-    // then its integer column moved to its new place: no view is made.
+    // Doubling, with both columns in one pooled block outside the JS heap: the garbage collector never copies them.
     const old = this.cap;
     const cap = Math.min(this.limit, Math.max(MIN_ROWS, this.length * 2));
-    const f = takeBlock(cap * (F * 8 + I * 4));
-    const n = intsOf(f);
-    const nb = cap * F * 2;
+    takeBlock(cap * ROW_BYTES);
+    const { floats: f, ints: n, start: fs } = taken;
+    const nb = 2 * fs + cap * F * 2;
     if (old) {
-      f.set(this.f);
-      n.copyWithin(nb, this.nb, this.nb + old * I);
-      giveBlock(this.f, this.n);
+      f.set(this.f.subarray(this.fs, this.fs + old * F), fs);
+      n.set(this.n.subarray(this.nb, this.nb + old * I), nb);
+      giveBlock(this.f, this.fs, old * ROW_BYTES);
     }
     this.f = f;
     this.n = n;
+    this.fs = fs;
     this.nb = nb;
     this.cap = cap;
   }
 }
 
-const EMPTY_F = new Float64Array(0);
-const EMPTY_I = new Int32Array(0);
+/** Bytes a row takes in the block: its numbers and its integers. */
+const ROW_BYTES = F * 8 + I * 4;
 const TTL_COUNTS = new Int32Array(256);
 
 function mostCommonTtlOf(n: Int32Array, nb: number, length: number, kind: number): number | undefined {
