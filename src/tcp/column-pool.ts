@@ -106,6 +106,31 @@ export function growBlock(floats: Float64Array, start: number, rows: number, str
   giveBlock(floats, start, rows * stride * 8);
 }
 
+/** Grows a block of two columns to `rows` rows: `floatsPerRow` numbers a row from `start` of `floats`, then
+ * `intsPerRow` int32s a row from `intStart` of the slab's int view (the packet log; the ACK columns). The `oldRows` rows
+ * (all used; 0: no block yet) are copied and the old block given back. The block taken is in `taken`; returns where
+ * its int column starts (right after its numbers). */
+export function growPairedBlock(
+  floats: Float64Array,
+  ints: Int32Array,
+  start: number,
+  intStart: number,
+  oldRows: number,
+  rows: number,
+  floatsPerRow: number,
+  intsPerRow: number,
+): number {
+  const rowBytes = floatsPerRow * 8 + intsPerRow * 4;
+  takeBlock(rows * rowBytes);
+  const newIntStart = 2 * taken.start + rows * floatsPerRow * 2;
+  if (oldRows) {
+    taken.floats.set(floats.subarray(start, start + oldRows * floatsPerRow), taken.start);
+    taken.ints.set(ints.subarray(intStart, intStart + oldRows * intsPerRow), newIntStart);
+    giveBlock(floats, start, oldRows * rowBytes);
+  }
+  return newIntStart;
+}
+
 /** Lets go of every idle block and of the slab being cut, once an analysis is over. The idle blocks number as many as
  * were ever in use at once: after 20 000 connections held at once, ~40 MB that the report drawn next would otherwise
  * carry (and, while blocks were views of their own, ~280 000 views through every full collection). Blocks still in use

@@ -1,7 +1,7 @@
 import { FIN, RST, SYN, type TcpPacket } from '../decode/packet.js';
 import { DecodedPacket } from '../decode/decoded-packet.js';
 import type { AckAdvance, Flight, Gap, GapReason, Instant, PacketFact, SentRange } from './facts.js';
-import { giveBlock, growBlock, taken, takeBlock } from './column-pool.js';
+import { giveBlock, growBlock, growPairedBlock, NO_FLOATS, NO_INTS, taken } from './column-pool.js';
 import { PacketLog } from './packet-log.js';
 import type { BytesOrigin } from './bytes-origin.js';
 import { FirstCopies } from './first-copies.js';
@@ -36,8 +36,6 @@ const FL = 5;
 const FIRST_RANGES = 4;
 const FIRST_FLIGHTS = 4;
 const FIRST_ACKS = 8;
-const NO_NUMBERS = new Float64Array(0);
-const NO_INDEX = new Int32Array(0);
 /** Never written to: a stream makes its own list before the first insert. */
 const NO_PENDING: Pending[] = [];
 const NO_GAPS: Gap[] = [];
@@ -81,7 +79,7 @@ export class HalfStream {
   ackedTo = 0;
   /** The byte ranges as first sent, in offset order, in columns (stride R: start, end, firstSentAt, firstFrame,
    * retransmissions, lastSentAt, flight): one per data segment, held for the connection's life, so no object each. */
-  private r: Float64Array = NO_NUMBERS;
+  private r: Float64Array = NO_FLOATS;
   /** Where the range block starts in `r` (the block's slab: see column-pool.ts), and the ranges it holds. */
   private rs = 0;
   private rCap = 0;
@@ -90,7 +88,7 @@ export class HalfStream {
   gaps: Gap[] = NO_GAPS;
   // The flights, in columns (stride FL) while the connection lives: objects held that long are what the garbage
   // collector promotes and later scans; `flights` makes the objects once the diagnosis asks.
-  private fl: Float64Array = NO_NUMBERS;
+  private fl: Float64Array = NO_FLOATS;
   /** Where the flight block starts in `fl` (its slab), and the flights it holds. */
   private fls = 0;
   private flCap = 0;
@@ -103,9 +101,9 @@ export class HalfStream {
   // the offset (rows 0..ackCap of `ackOffsets` from ackStart), and the ACKing packet as an index into the peer's
   // packet log (or -1: then the fact object is in ackFacts, for a packet the log could not keep), in the slab's int
   // view from ackBase on.
-  private ackOffsets: Float64Array = NO_NUMBERS;
+  private ackOffsets: Float64Array = NO_FLOATS;
   private ackStart = 0;
-  private ackIndex: Int32Array = NO_INDEX;
+  private ackIndex: Int32Array = NO_INTS;
   private ackBase = 0;
   private ackCap = 0;
   /** Number of first acknowledgements (AckAdvance records). */
@@ -338,22 +336,13 @@ export class HalfStream {
     return offset;
   }
 
-  /** Doubles the ACK columns' block (as PacketLog.grow does: the offsets first, then the packet indexes). */
+  /** Doubles the ACK columns' block (a paired block, as the packet log's: the offsets, then the packet indexes). */
   private growAcks(): void {
-    const old = this.ackCap;
-    const cap = Math.max(FIRST_ACKS, old * 2);
-    takeBlock(cap * 12);
-    const { floats, ints, start } = taken;
-    const base = 2 * start + cap * 2;
-    if (old) {
-      floats.set(this.ackOffsets.subarray(this.ackStart, this.ackStart + old), start);
-      ints.set(this.ackIndex.subarray(this.ackBase, this.ackBase + old), base);
-      giveBlock(this.ackOffsets, this.ackStart, old * 12);
-    }
-    this.ackOffsets = floats;
-    this.ackStart = start;
-    this.ackIndex = ints;
-    this.ackBase = base;
+    const cap = Math.max(FIRST_ACKS, this.ackCap * 2);
+    this.ackBase = growPairedBlock(this.ackOffsets, this.ackIndex, this.ackStart, this.ackBase, this.ackCap, cap, 1, 1);
+    this.ackOffsets = taken.floats;
+    this.ackStart = taken.start;
+    this.ackIndex = taken.ints;
     this.ackCap = cap;
   }
 
@@ -433,20 +422,20 @@ export class HalfStream {
   release(): void {
     this.packets.release();
     if (this.rCap) giveBlock(this.r, this.rs, this.rCap * R * 8);
-    this.r = NO_NUMBERS;
+    this.r = NO_FLOATS;
     this.rs = 0;
     this.rCap = 0;
     this.rangeCount = 0;
     if (this.ackCap) giveBlock(this.ackOffsets, this.ackStart, this.ackCap * 12);
-    this.ackOffsets = NO_NUMBERS;
+    this.ackOffsets = NO_FLOATS;
     this.ackStart = 0;
-    this.ackIndex = NO_INDEX;
+    this.ackIndex = NO_INTS;
     this.ackBase = 0;
     this.ackCap = 0;
     this.ackCount = 0;
     this.ackMade = null;
     if (this.flCap) giveBlock(this.fl, this.fls, this.flCap * FL * 8);
-    this.fl = NO_NUMBERS;
+    this.fl = NO_FLOATS;
     this.fls = 0;
     this.flCap = 0;
     this.flightCount = 0;

@@ -1,4 +1,4 @@
-import { giveBlock, NO_FLOATS, NO_INTS, taken, takeBlock } from './column-pool.js';
+import { giveBlock, growPairedBlock, NO_FLOATS, NO_INTS, taken } from './column-pool.js';
 import type { Instant, PacketFact, PacketKind } from './facts.js';
 
 /** Packet kinds as small integers (the log's column value); `KINDS[code]` is the kind's name. */
@@ -249,20 +249,11 @@ export class PacketLog {
 
   private grow(): void {
     // Doubling, with both columns in one pooled block outside the JS heap: the garbage collector never copies them.
-    const old = this.cap;
     const cap = Math.min(this.limit, Math.max(MIN_ROWS, this.length * 2));
-    takeBlock(cap * ROW_BYTES);
-    const { floats: f, ints: n, start: fs } = taken;
-    const nb = 2 * fs + cap * F * 2;
-    if (old) {
-      f.set(this.f.subarray(this.fs, this.fs + old * F), fs);
-      n.set(this.n.subarray(this.nb, this.nb + old * I), nb);
-      giveBlock(this.f, this.fs, old * ROW_BYTES);
-    }
-    this.f = f;
-    this.n = n;
-    this.fs = fs;
-    this.nb = nb;
+    this.nb = growPairedBlock(this.f, this.n, this.fs, this.nb, this.cap, cap, F, I);
+    this.f = taken.floats;
+    this.n = taken.ints;
+    this.fs = taken.start;
     this.cap = cap;
   }
 }
