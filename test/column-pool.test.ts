@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { giveBlock, releaseIdleBlocks, taken, takeBlock } from '../src/tcp/column-pool.js';
+import { giveBlock, growBlock, growPairedBlock, releaseIdleBlocks, taken, takeBlock } from '../src/tcp/column-pool.js';
 import { KIND_ACK, KIND_DATA, LAYOUT_NONE, PacketLog } from '../src/tcp/packet-log.js';
 import { Prng } from '../src/bench/prng.js';
 
@@ -31,6 +31,29 @@ describe('column pool', () => {
     const large = take(64 << 10);
     expect(large.start).toBe(0);
     expect(large.floats.length).toBe(8 << 10);
+  });
+
+  it('a grown block holds every row of the old one, copied one by one (small blocks) or at once (large ones)', () => {
+    for (const rows of [1, 2, 100, 128, 129, 256, 257, 1000, 3000]) {
+      // One column of 2 numbers a row.
+      const one = take(rows * 16);
+      for (let i = 0; i < rows * 2; i++) one.floats[one.start + i] = rows * 1e4 + i + 0.5;
+      growBlock(one.floats, one.start, rows, 2, 4);
+      const grown = { ...taken };
+      expect(grown.floats.length - grown.start).toBeGreaterThanOrEqual(rows * 4);
+      for (let i = 0; i < rows * 2; i++) expect(grown.floats[grown.start + i]).toBe(rows * 1e4 + i + 0.5);
+      giveBlock(grown.floats, grown.start, rows * 4 * 16);
+      // Two columns: 1 number and 3 int32s a row.
+      const pair = take(rows * 20);
+      const intStart = 2 * pair.start + rows * 2;
+      for (let i = 0; i < rows; i++) pair.floats[pair.start + i] = -i - 0.25;
+      for (let i = 0; i < rows * 3; i++) pair.ints[intStart + i] = rows - i;
+      const newIntStart = growPairedBlock(pair.floats, pair.ints, pair.start, intStart, rows, rows * 2, 1, 3);
+      const both = { ...taken };
+      for (let i = 0; i < rows; i++) expect(both.floats[both.start + i]).toBe(-i - 0.25);
+      for (let i = 0; i < rows * 3; i++) expect(both.ints[newIntStart + i]).toBe(rows - i);
+      giveBlock(both.floats, both.start, rows * 2 * 20);
+    }
   });
 
   it('lets go of its idle blocks once an analysis is over, and blocks still in use come back to it afterwards', () => {

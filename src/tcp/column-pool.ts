@@ -102,7 +102,7 @@ export function giveBlock(floats: Float64Array, start: number, bytes: number): v
 export function growBlock(floats: Float64Array, start: number, rows: number, stride: number, minRows: number): void {
   takeBlock(Math.max(minRows, rows * 2) * stride * 8);
   if (!rows) return;
-  taken.floats.set(floats.subarray(start, start + rows * stride), taken.start);
+  copyFloats(floats, start, taken.floats, taken.start, rows * stride);
   giveBlock(floats, start, rows * stride * 8);
 }
 
@@ -124,11 +124,33 @@ export function growPairedBlock(
   takeBlock(rows * rowBytes);
   const newIntStart = 2 * taken.start + rows * floatsPerRow * 2;
   if (oldRows) {
-    taken.floats.set(floats.subarray(start, start + oldRows * floatsPerRow), taken.start);
-    taken.ints.set(ints.subarray(intStart, intStart + oldRows * intsPerRow), newIntStart);
+    copyFloats(floats, start, taken.floats, taken.start, oldRows * floatsPerRow);
+    copyInts(ints, intStart, taken.ints, newIntStart, oldRows * intsPerRow);
     giveBlock(floats, start, oldRows * rowBytes);
   }
   return newIntStart;
+}
+
+/** Below this many elements a block is copied element by element: `subarray` makes a view object per copy (a few
+ * hundred thousand growth steps per GB of capture), which cost more than the copy itself. */
+const LOOP_COPY_MAX = 256;
+
+/** Copies `n` numbers from `from` of `src` to `to` of `dst` (two functions, not one generic: each stays monomorphic). */
+export function copyFloats(src: Float64Array, from: number, dst: Float64Array, to: number, n: number): void {
+  if (n > LOOP_COPY_MAX) {
+    dst.set(src.subarray(from, from + n), to);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i]!;
+}
+
+/** copyFloats for int32s. */
+function copyInts(src: Int32Array, from: number, dst: Int32Array, to: number, n: number): void {
+  if (n > LOOP_COPY_MAX) {
+    dst.set(src.subarray(from, from + n), to);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i]!;
 }
 
 /** Lets go of every idle block and of the slab being cut, once an analysis is over. The idle blocks number as many as

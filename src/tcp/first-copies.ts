@@ -1,5 +1,5 @@
 import type { BytesOrigin } from './bytes-origin.js';
-import { giveBlock, NO_FLOATS, taken, takeBlock } from './column-pool.js';
+import { copyFloats, giveBlock, NO_FLOATS, taken, takeBlock } from './column-pool.js';
 import { RecentBytes, windowFloor } from './recent-bytes.js';
 
 /** Segments one direction may reference before it copies instead: a window cut into more pieces than this is made of
@@ -144,7 +144,7 @@ export class FirstCopies {
         // More than half the block is live: a bigger one, the live segments moved to its start.
         const cap = Math.min(MAX_SEGMENTS, room * 2);
         takeBlock(cap * S * 8);
-        taken.floats.set(s.subarray(at + h * S, at + (h + n) * S), taken.start);
+        copyFloats(s, at + h * S, taken.floats, taken.start, n * S);
         giveBlock(s, at, room * S * 8);
         this.seg = taken.floats;
         this.segStart = taken.start;
