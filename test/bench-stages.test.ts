@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyzer.js';
 import { generateCapture } from '../src/bench/generate.js';
+import { packetFloor } from '../src/bench/packet-floor.js';
 import { runStage } from '../src/bench/stages.js';
 import { fixture } from './support/analyse.js';
 
@@ -36,6 +37,37 @@ describe('bench stages', () => {
     }
     const many = await runStage(files[0]!, 'smtp');
     expect(many.smtp).toBeGreaterThan(50);
+  });
+});
+
+describe('bench per-packet floor', () => {
+  // The bench sets our decoding and TCP stages against this floor: it must do the same per-packet work on the same
+  // packets, or the comparison flatters us.
+  it('decodes the same TCP packets, finds the same connections and counts the same in-order bytes as the analysis', async () => {
+    let compared = 0;
+    let bytesCompared = 0;
+    for (const f of files) {
+      const { report } = await analyze([f]);
+      const ethernetIpv4 = report.inputs[0]!.format === 'pcap' && report.inputs[0]!.linkTypes.join() === '1' && report.connections.every((c) => !c.client.includes('['));
+      if (!ethernetIpv4) continue;
+      compared++;
+      const floor = packetFloor(f);
+      const tcp = await runStage(f, 'tcp');
+      expect(floor.tcpPackets, f).toBe(report.inputs[0]!.accounting.tcp);
+      expect(floor.connections, f).toBe(tcp.connections);
+      const lossless = report.connections.filter((c) => c.tcp.retransmissions === 0 && c.tcp.gaps.length === 0);
+      if (lossless.length === report.connections.length && report.capture.otherTcpConnections === 0) {
+        expect(floor.inOrderBytes, f).toBe(report.connections.reduce((n, c) => n + c.tcp.clientBytes + c.tcp.serverBytes, 0));
+        expect(floor.retransmissions, f).toBe(0);
+        bytesCompared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(3);
+    expect(bytesCompared).toBeGreaterThan(1);
+    // The synthetic capture has lost segments sent again: the floor sees them too.
+    const floor = packetFloor(files[0]!);
+    expect(floor.retransmissions).toBeGreaterThan(0);
+    expect(floor.connections).toBeGreaterThan(50);
   });
 });
 

@@ -7,8 +7,8 @@ import { ALLOCATOR_ENV, NODE_FLAGS } from '../analysis/gc-tuning.js';
 import type { Stage } from './stages.js';
 
 /** analyze: as the CLI runs by default (--jobs auto); analyze-1: the same on one thread; stage-*: the analysis cut
- * short after one stage (stages.ts). */
-export type Task = 'walk' | 'pcap-parser' | 'reader' | 'analyze' | 'analyze-1' | `stage-${Stage}`;
+ * short after one stage (stages.ts); floor: the per-packet floor (packet-floor.ts). */
+export type Task = 'walk' | 'pcap-parser' | 'reader' | 'floor' | 'analyze' | 'analyze-1' | `stage-${Stage}`;
 
 export interface Measurement {
   /** Time inside the process (file open to result), ms. */

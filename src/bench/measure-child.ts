@@ -1,5 +1,5 @@
 // Runs one measurement in its own process and prints one JSON line: {task, ms, packets, connections, maxRssKB}.
-// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|analyze|stage-decode|stage-tcp|stage-smtp FILE [JOBS]
+// Usage: node dist/bench/measure-child.js walk|pcap-parser|reader|floor|analyze|stage-decode|stage-tcp|stage-smtp FILE [JOBS]
 // analyze runs with JOBS worker threads (default: what the CLI's --jobs auto picks for the file).
 import { analyze } from '../analysis/analyzer.js';
 import { autoJobs } from '../analysis/jobs.js';
@@ -7,12 +7,13 @@ import { tuneGarbageCollector } from '../analysis/gc-tuning.js';
 import { CaptureInput } from '../capture/input.js';
 import { readFrames } from '../capture/merge.js';
 import { bareRecordWalk } from './bare-walk.js';
+import { packetFloor } from './packet-floor.js';
 import { pcapParserWalk } from './pcap-parser-walk.js';
 import { runStage, STAGES, type Stage } from './stages.js';
 
 async function main(): Promise<void> {
   const [task, file, jobsArg] = process.argv.slice(2);
-  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|reader|analyze|stage-decode|stage-tcp|stage-smtp FILE');
+  if (!task || !file) throw new Error('usage: measure-child walk|pcap-parser|reader|floor|analyze|stage-decode|stage-tcp|stage-smtp FILE');
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   let packets = 0;
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   let peakOpen: number | null = null;
   if (task === 'walk') packets = bareRecordWalk(file);
   else if (task === 'pcap-parser') packets = await pcapParserWalk(file);
+  else if (task === 'floor') {
+    const count = packetFloor(file);
+    packets = count.tcpPackets;
+    connections = count.connections;
+  }
   else if (task === 'reader') {
     // Our own capture reader alone: every frame handed on, nothing decoded (compare with pcap-parser's events).
     await readFrames([new CaptureInput(file, 0)], () => packets++);

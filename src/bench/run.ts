@@ -1,7 +1,8 @@
 // npm run bench -- [--size 100M | --sizes 10M,100M,1G] [--runs 3] [--tshark-runs 1] [--no-tshark] [--keep]
 //                  [--file existing.pcap] [--dir DIR] [--seed N] [--held 2000,20000 | --no-held]
 // Generates a synthetic multi-session SMTP capture per size, then measures on the same file: a bare readSync record
-// walk (the reference), pcap-parser's event stream, our full analysis (diagnosis included) with its peak RSS — as the
+// walk (the reference), pcap-parser's event stream, the per-packet floor (packet-floor.ts: decoding and TCP tracking in
+// flat arrays), our full analysis (diagnosis included) with its peak RSS — as the
 // CLI runs by default (--jobs auto), on one thread, and cut short after each stage (what each stage adds) —, the walk
 // and the analysis again with the file dropped from the page cache (when GNU dd and fincore can), and tshark when
 // installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl. Then memory against
@@ -61,6 +62,8 @@ interface SizeResult {
   walk: Measurement;
   pcapParser: Measurement;
   reader: Measurement;
+  /** The per-packet floor (packet-floor.ts): decoding and TCP tracking with nothing an object. */
+  floor: Measurement;
   analyze: Measurement;
   analyzeOneThread: Measurement;
   /** The analysis cut short after each stage (stages.ts): what each stage adds. */
@@ -91,7 +94,7 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
   const bytes = statSync(file).size;
   measureInChild('walk', file); // warm the page cache: every contender reads from memory
   const cli: Measurement[] = [];
-  const tasks: Task[] = ['walk', 'pcap-parser', 'reader', ...STAGES.map((s) => `stage-${s}` as const), 'analyze', 'analyze-1'];
+  const tasks: Task[] = ['walk', 'pcap-parser', 'reader', 'floor', ...STAGES.map((s) => `stage-${s}` as const), 'analyze', 'analyze-1'];
   const runs = Object.fromEntries(tasks.map((t) => [t, [] as Measurement[]])) as Record<Task, Measurement[]>;
   for (let r = 0; r < args.runs; r++) {
     for (const task of tasks) {
@@ -124,6 +127,7 @@ function measureFile(file: string, args: BenchArgs, label: string): Omit<SizeRes
     walk: medianOf(runs.walk),
     pcapParser: medianOf(runs['pcap-parser']),
     reader: medianOf(runs.reader),
+    floor: medianOf(runs.floor),
     analyze: analyzeM,
     analyzeOneThread: medianOf(runs['analyze-1']),
     stages: Object.fromEntries(STAGES.map((s) => [s, medianOf(runs[`stage-${s}`])])) as Record<Stage, Measurement>,
@@ -166,6 +170,7 @@ function printResult(r: SizeResult): void {
   row('bare readSync walk', r.walk);
   row('pcap-parser events', r.pcapParser);
   row('our reader (frames only)', r.reader);
+  row('per-packet floor (flat arrays)', r.floor);
   row(`smtp-pcap-diagnose, ${r.analyze.jobs ?? 1} thread${(r.analyze.jobs ?? 1) > 1 ? 's' : ''}`, r.analyze);
   if ((r.analyze.jobs ?? 1) > 1) row('smtp-pcap-diagnose, 1 thread', r.analyzeOneThread);
   row('  the CLI, text report (wall)', r.cli, true);
@@ -178,6 +183,7 @@ function printResult(r: SizeResult): void {
   console.log(['', 'time', 'throughput', 'packets/s', 'peak RSS'].map((h, i) => h.padStart(i ? widths[i]! : 0).padEnd(i ? 0 : widths[0]!)).join(''));
   for (const cells of rows) console.log(cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[0]!))).join(''));
   console.log(`  where the time goes:   ${timeByStage(r).map(([name, ms]) => `${name} ${secs(ms)}`).join(', ')}`);
+  console.log(`  decoding + TCP:        ${secs(r.stages.tcp.ms - r.reader.ms)} over reading, where the per-packet floor takes ${secs(r.floor.ms - r.walk.ms)} over the walk (the same per-packet work in flat arrays)`);
   const vsWalk = r.analyze.ms / r.walk.ms;
   console.log(`  analysis / bare walk:  ${vsWalk.toFixed(2)}×   (goal ≤ 5×)  ${vsWalk <= 5 ? 'ok' : 'MISSED'}`);
   if (r.tshark) {
@@ -244,6 +250,7 @@ function record(r: SizeResult, args: BenchArgs): void {
     walkMs: Math.round(r.walk.ms),
     pcapParserMs: Math.round(r.pcapParser.ms),
     readerMs: Math.round(r.reader.ms),
+    floorMs: Math.round(r.floor.ms),
     stageMs: Object.fromEntries(STAGES.map((st) => [st, Math.round(r.stages[st].ms)])),
     loadAverage: loadavg()[0],
     analyzeMs: Math.round(r.analyze.ms),
