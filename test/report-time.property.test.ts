@@ -27,7 +27,30 @@ const iso = fc
   })
   .map((t) => `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${t.dot ? `.${t.fraction}` : ''}Z`);
 
+// Times of one connection: mostly the same hour of the same day, sometimes the next hour, day or year.
+const nearPair = fc
+  .record({
+    start: fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) }),
+    later: fc.integer({ min: 0, max: 2 * 3_600_000 }),
+    fractionA: fc.stringMatching(/^[0-9]{1,9}$/),
+    fractionB: fc.stringMatching(/^[0-9]{1,9}$/),
+  })
+  .map(({ start, later, fractionA, fractionB }) => {
+    const text = (ms: number, fraction: string) => `${new Date(ms).toISOString().slice(0, 19)}.${fraction}Z`;
+    return [text(start + later, fractionA), text(start, fractionB)] as const;
+  });
+
 describe('isoDiffMs', () => {
+  it('reads times of one hour, and of neighbouring hours and days, as Date.parse does', () => {
+    fc.assert(
+      fc.property(nearPair, fc.boolean(), ([a, b], swap) => {
+        const [x, y] = swap ? [b, a] : [a, b];
+        expect(Object.is(isoDiffMs(x, y), slowDiffMs(x, y))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('reads the report times as Date.parse and the fraction pattern do, to the nanosecond', () => {
     fc.assert(
       fc.property(iso, iso, (a, b) => {

@@ -10,6 +10,11 @@ export function isoDiffMs(a: string, b: string): number {
   return ((sa - sb) * 1e9 + (fa - fb)) / 1e6;
 }
 
+/** The hour secondsOf read last, as YYYYMMDDHH, and its first second since the epoch: a report's times mostly fall in
+ * one hour, and Date.UTC was the costly part (0.47 s of the HTML report of 50 000 stalled connections). */
+let lastHourKey = -1;
+let lastHourSeconds = 0;
+
 /** Whole seconds since the epoch of the ISO time's first 19 characters (as Date.parse reads them, in UTC). */
 function secondsOf(iso: string): number {
   if (
@@ -24,7 +29,12 @@ function secondsOf(iso: string): number {
     const second = digits(iso, 17, 2);
     // Date.UTC reads years 0–99 as 1900–1999, and does not refuse a 31st of February: those go the slow way.
     if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59) {
-      return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
+      const hourKey = ((year * 100 + month) * 100 + day) * 100 + hour;
+      if (hourKey !== lastHourKey) {
+        lastHourSeconds = Date.UTC(year, month - 1, day, hour) / 1000;
+        lastHourKey = hourKey;
+      }
+      return lastHourSeconds + minute * 60 + second;
     }
   }
   return Date.parse(`${iso.slice(0, 19)}Z`) / 1000;
