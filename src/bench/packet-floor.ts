@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { u32be, u32le } from '../capture/byte-reads.js';
+import { isPcapMagic } from '../capture/pcap.js';
 
 // The per-packet floor: what decoding and tracking every packet costs when nothing is an object. A classic pcap read as
 // the bare walk reads it; each Ethernet/IPv4/TCP frame decoded, its connection found in an open-addressing table keyed
@@ -39,13 +40,9 @@ export function packetFloor(path: string): FloorCount {
     const d = Buffer.allocUnsafe(CHUNK_BYTES);
     let have = readSync(fd, d, 0, CHUNK_BYTES, null);
     if (have < 24) return floor.count();
-    const magicLe = d.readUInt32LE(0);
-    const magicBe = d.readUInt32BE(0);
-    if (magicLe !== 0xa1b2c3d4 && magicLe !== 0xa1b23c4d && magicBe !== 0xa1b2c3d4 && magicBe !== 0xa1b23c4d) {
-      throw new Error(`${path}: not a classic pcap file (the per-packet floor reads no other format)`);
-    }
-    floor.littleEndian = magicLe === 0xa1b2c3d4 || magicLe === 0xa1b23c4d;
-    floor.nanos = magicLe === 0xa1b23c4d || magicBe === 0xa1b23c4d;
+    if (!isPcapMagic(d)) throw new Error(`${path}: not a classic pcap file (the per-packet floor reads no other format)`);
+    floor.littleEndian = d.readUInt32LE(0) === 0xa1b2c3d4 || d.readUInt32LE(0) === 0xa1b23c4d;
+    floor.nanos = d.readUInt32LE(0) === 0xa1b23c4d || d.readUInt32BE(0) === 0xa1b23c4d;
     let pos = 24;
     for (;;) {
       pos = floor.records(d, have, pos);
