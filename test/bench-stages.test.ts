@@ -1,6 +1,6 @@
 // The bench's "where the time goes" line subtracts the analysis cut short after each stage from the next: each cut must
 // do all the work of its stages, on the same packets and connections as the analysis, or the line misleads.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,5 +81,21 @@ describe('bench held connections', () => {
     const { report, stats } = await analyze([path]);
     expect(stats.peakOpenConnections).toBe(300);
     expect(report.connections.map((c) => c.diagnosis)).toEqual(Array(300).fill('server-stall'));
+  });
+
+  // The bench's flatness line compares a spread capture with its first tenth: the same sessions at the same times, so
+  // that only the capture's length differs, not the connections held at once.
+  it('generates the same first sessions whatever the number asked for', () => {
+    const short = join(dir, 'short.pcap');
+    const long = join(dir, 'long.pcap');
+    generateCapture(short, { targetBytes: Infinity, sessions: 50, kind: 'server-stall', meanArrivalNs: 1e9, seed: 9 });
+    generateCapture(long, { targetBytes: Infinity, sessions: 500, kind: 'server-stall', meanArrivalNs: 1e9, seed: 9 });
+    const a = readFileSync(short);
+    const b = readFileSync(long);
+    let same = 0;
+    while (same < a.length && a[same] === b[same]) same++;
+    // Identical until the long capture's later sessions start to interleave with the short one's last packets.
+    expect(same).toBeGreaterThan(a.length * 0.8);
+    expect(b.length).toBeGreaterThan(a.length * 5);
   });
 });

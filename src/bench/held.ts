@@ -4,7 +4,9 @@
 // these captures are nothing but stalled sessions, arriving every 0.5 ms on average and giving up after 20–120 s: all
 // of them are open at the same moment. Peak RSS over the number held gives the cost of one held connection, and the
 // largest default is the connection table's own limit (DEFAULT_TRACKER_OPTIONS.maxOpenConnections). A last capture
-// spreads 50 000 of them over 14 hours: few open at once, the CLI's memory must not follow the number of problems.
+// spreads 50 000 of them over 14 hours: few open at once, the CLI's memory must not follow the number of problems; and
+// the first tenth of it alone (5 000 sessions, the same arrival rate, as many open at once): memory must not follow the
+// length of the capture either (issue 7's "the same at 100 MB and 1 GB", with the connections held at once kept equal).
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TRACKER_OPTIONS } from '../tcp/tracker.js';
@@ -17,6 +19,8 @@ const MEAN_ARRIVAL_NS = 500_000;
 /** The spread capture: as many stalled sessions, one a second on average, so that only the last 20–120 s of them are
  * open at once. The report must not grow with them: it draws each problem connection as it is diagnosed. */
 const SPREAD_SESSIONS = 50_000;
+/** The short spread capture: the same arrival rate, a tenth of the sessions. */
+const SHORT_SPREAD_SESSIONS = 5_000;
 const SPREAD_ARRIVAL_NS = 1e9;
 const RSS_GOAL_MB = 150;
 
@@ -34,9 +38,10 @@ interface HeldResult {
 export function measureHeld(counts: readonly number[], o: { runs: number; dir: string; keep: boolean; seed: number }): void {
   const results = counts.map((n) => measureStalls(`held-${n}`, n, MEAN_ARRIVAL_NS, o));
   const spread = measureStalls('spread', SPREAD_SESSIONS, SPREAD_ARRIVAL_NS, o);
-  printHeld(results, spread);
+  const shortSpread = measureStalls('spread-short', SHORT_SPREAD_SESSIONS, SPREAD_ARRIVAL_NS, o);
+  printHeld(results, spread, shortSpread);
   mkdirSync('bench-out', { recursive: true });
-  for (const r of [...results, spread]) appendFileSync(join('bench-out', 'results.jsonl'), JSON.stringify({ at: new Date().toISOString(), runs: o.runs, ...r }) + '\n');
+  for (const r of [...results, spread, shortSpread]) appendFileSync(join('bench-out', 'results.jsonl'), JSON.stringify({ at: new Date().toISOString(), runs: o.runs, ...r }) + '\n');
 }
 
 /** A capture of `n` stalled sessions arriving every `arrivalNs` on average: the analysis and the CLI on it. */
@@ -71,7 +76,7 @@ function mbOf(kb: number): number {
   return Math.round(kb / 1024);
 }
 
-function printHeld(results: HeldResult[], spread: HeldResult): void {
+function printHeld(results: HeldResult[], spread: HeldResult, shortSpread: HeldResult): void {
   console.log('\nConnections held at once (stalled sessions, medians; one thread, and the CLI with its text report):');
   console.log('held'.padEnd(8) + 'MB'.padStart(6) + 'analysis'.padStart(10) + 'RSS'.padStart(8) + 'CLI'.padStart(9) + 'RSS'.padStart(8));
   for (const r of results) {
@@ -84,6 +89,10 @@ function printHeld(results: HeldResult[], spread: HeldResult): void {
     `  ${spread.sessions} stalled sessions spread over the capture (${(spread.bytes / 1e6).toFixed(0)} MB, at most ${spread.held} open at once): ` +
       `analysis ${(spread.analyzeMs / 1000).toFixed(2)} s, ${spread.analyzeRssMB} MB; CLI ${(spread.cliMs / 1000).toFixed(2)} s, ${spread.cliRssMB} MB ` +
       `(the report draws each problem as it is diagnosed: it keeps no row per problem)`,
+  );
+  console.log(
+    `  flat: its first ${shortSpread.sessions} sessions alone (${(shortSpread.bytes / 1e6).toFixed(0)} MB, at most ${shortSpread.held} open at once): ` +
+      `analysis ${shortSpread.analyzeRssMB} MB against ${spread.analyzeRssMB} MB for ten times the capture; CLI ${shortSpread.cliRssMB} against ${spread.cliRssMB} MB`,
   );
   if (results.length < 2) return;
   const [few, most] = [results[0]!, results[results.length - 1]!];
