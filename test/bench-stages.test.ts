@@ -1,8 +1,10 @@
 // The bench's "where the time goes" line subtracts the analysis cut short after each stage from the next: each cut must
 // do all the work of its stages, on the same packets and connections as the analysis, or the line misleads.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyzer.js';
 import { generateCapture } from '../src/bench/generate.js';
@@ -97,5 +99,21 @@ describe('bench held connections', () => {
     // Identical until the long capture's later sessions start to interleave with the short one's last packets.
     expect(same).toBeGreaterThan(a.length * 0.8);
     expect(b.length).toBeGreaterThan(a.length * 5);
+  });
+});
+
+describe('bench command line', () => {
+  // A capture the references cannot read, or a mistaken option, must say so in one line before any measuring starts.
+  it('refuses a file that is not a classic pcap, and an unknown option, in one line with exit code 2', () => {
+    const bench = fileURLToPath(new URL('../dist/bench/run.js', import.meta.url));
+    const pcapng = join(fixture('lab'), 'capture-gap-client.pcap'); // a pcapng file despite its name
+    expect(readFileSync(pcapng).readUInt32LE(0)).toBe(0x0a0d0d0a);
+    for (const args of [['--file', pcapng, '--no-tshark', '--no-held'], ['--bogus']]) {
+      const run = spawnSync(process.execPath, [bench, ...args], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, args.join(' ')).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines, run.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(args[0] === '--bogus' ? /^bench: unknown option --bogus/ : /^bench: .*capture-gap-client\.pcap: not a classic pcap file/);
+    }
   });
 });

@@ -8,7 +8,7 @@
 // installed. Medians of --runs runs; a results line per size goes to bench-out/results.jsonl. Then memory against
 // connections held at once (held.ts): captures of stalled sessions, every one open at the same moment.
 import { execSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureCli, measureInChild, measureTshark, tsharkAvailable, type Measurement, type Task } from './child-runs.js';
@@ -18,6 +18,7 @@ import { STAGES, type Stage } from './stages.js';
 import { median } from './median.js';
 import { HELD_DEFAULT, measureHeld } from './held.js';
 import { parseSize, sizeLabel } from './size.js';
+import { isPcapMagic } from '../capture/pcap.js';
 
 interface BenchArgs {
   sizes: number[];
@@ -282,6 +283,7 @@ function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const results: SizeResult[] = [];
   if (args.file) {
+    requireClassicPcap(args.file);
     const r = { ...measureFile(args.file, args, args.file), sessions: null, generateMs: null };
     printResult(r);
     record(r, args);
@@ -308,4 +310,23 @@ function main(): void {
   if (args.held.length) measureHeld(args.held, args);
 }
 
-main();
+/** The references (the bare walk, pcap-parser's events, the per-packet floor) read classic pcap only: refuse anything else
+ * before minutes of measuring end in one of them failing. */
+function requireClassicPcap(file: string): void {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!isPcapMagic(head)) throw new Error(`${file}: not a classic pcap file (the bench's references read no other format; convert it with editcap -F pcap)`);
+}
+
+try {
+  main();
+} catch (e) {
+  // A mistake on the command line or an unreadable file: one line, no stack trace.
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+}
