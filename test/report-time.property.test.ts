@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isoDiffMs } from '../src/report/time.js';
+import { isoText } from './support/iso-text.js';
 
 // Every transcript, evidence and ladder row of a report states times as differences of the report's ISO times, read
 // digit by digit. They must read exactly as Date.parse and a regular expression read them (the way they were read).
@@ -13,7 +14,6 @@ function slowDiffMs(a: string, b: string): number {
   return ((secs(a) - secs(b)) * 1e9 + (frac(a) - frac(b))) / 1e6;
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
 const iso = fc
   .record({
     year: fc.integer({ min: 1970, max: 2200 }),
@@ -25,7 +25,7 @@ const iso = fc
     fraction: fc.stringMatching(/^[0-9]{0,12}$/),
     dot: fc.boolean(),
   })
-  .map((t) => `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${t.dot ? `.${t.fraction}` : ''}Z`);
+  .map((t) => isoText(t, t.dot ? t.fraction : null));
 
 // Times of one connection: mostly the same hour of the same day, sometimes the next hour, day or year.
 const nearPair = fc

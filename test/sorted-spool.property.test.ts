@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { byReportOrder, SortedSpool } from '../src/report/sorted-spool.js';
+import { isoText } from './support/iso-text.js';
 
-const two = (n: number) => String(n).padStart(2, '0');
 /** A start as the clock writes it, with `digits` fraction digits: spread over any date, or crowded into a few seconds
  * (where the fraction, and its leading zeros, decide). */
 const clockStart = (digits: number) => {
@@ -30,7 +30,7 @@ const clockStart = (digits: number) => {
   });
   return fc
     .oneof(spread, crowded, crowded)
-    .map((t) => `${String(t.year).padStart(4, '0')}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}.${String(t.fraction).padStart(digits, '0')}Z`);
+    .map((t) => isoText(t, String(t.fraction).padStart(digits, '0')));
 };
 /** Starts of other forms: another precision, none, an extended year, a stray character. */
 const oddStart = fc.oneof(

@@ -19,8 +19,6 @@ const DIRECTION_STRIDE = 9;
 const LOG_ROWS = 1 << 20;
 
 export interface FloorCount {
-  /** Records read. */
-  records: number;
   /** Ethernet/IPv4/TCP packets decoded and tracked. */
   tcpPackets: number;
   /** Distinct 4-tuples seen. */
@@ -70,7 +68,6 @@ class FloorTracker {
   private connections = 0;
   private logNext = 0;
   private tcpPackets = 0;
-  private recordCount = 0;
   private firstSec = -1;
 
   /** Every whole record of d[pos, have); returns where the first one not whole starts. */
@@ -82,7 +79,6 @@ class FloorTracker {
       const incl = le ? u32le(d, pos + 8) : u32be(d, pos + 8);
       const end = pos + RECORD_HEADER_BYTES + incl;
       if (end > have) break;
-      this.recordCount++;
       if (this.firstSec < 0) this.firstSec = sec;
       this.packet(d, pos + RECORD_HEADER_BYTES, incl, (sec - this.firstSec) * 1e9 + (this.nanos ? frac : frac * 1000));
       pos = end;
@@ -180,6 +176,6 @@ class FloorTracker {
       inOrderBytes += this.directions[i * DIRECTION_STRIDE + 2]!;
       retransmissions += this.directions[i * DIRECTION_STRIDE + 4]!;
     }
-    return { records: this.recordCount, tcpPackets: this.tcpPackets, connections: this.connections, inOrderBytes, retransmissions };
+    return { tcpPackets: this.tcpPackets, connections: this.connections, inOrderBytes, retransmissions };
   }
 }

@@ -1,5 +1,6 @@
 // The report's order compares connections' start texts. A spool of tens of thousands of them keeps each start as two
 // numbers instead, for as long as that order is exactly the texts' order.
+import { digits } from './time.js';
 
 /** Start times ("YYYY-MM-DDTHH:MM:SS.fffZ", as the analysis's clock writes them), compared as text is compared, kept as
  * two numbers each while they all have that form with the same number of fraction digits: then the text's order is
@@ -17,11 +18,14 @@ export class StartKeys {
       this.texts.push(start);
       return;
     }
-    const digits = fractionDigitsOf(start);
-    if (digits > 0 && (this.fractionDigits < 0 || digits === this.fractionDigits)) {
-      this.fractionDigits = digits;
-      this.wholes.push(digitsOf(start, WHOLE_DIGIT_AT));
-      this.fractions.push(digitsOf(start, [20, 20 + digits]));
+    const fractionDigits = start.length - 21;
+    const shaped = hasClockShape(start);
+    const whole = shaped ? wholeOf(start) : NaN;
+    const fraction = shaped ? digits(start, 20, fractionDigits) : NaN;
+    if (!Number.isNaN(whole) && !Number.isNaN(fraction) && (this.fractionDigits < 0 || fractionDigits === this.fractionDigits)) {
+      this.fractionDigits = fractionDigits;
+      this.wholes.push(whole);
+      this.fractions.push(fraction);
       return;
     }
     this.texts = this.wholes.map((w, i) => spelled(w, this.fractions[i]!, this.fractionDigits));
@@ -38,33 +42,28 @@ export class StartKeys {
   }
 }
 
-/** Where the 14 digits of "YYYY-MM-DDTHH:MM:SS" lie, as [from, to) runs. */
-const WHOLE_DIGIT_AT: readonly number[] = [0, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19];
-/** The characters between those runs, and after them: "-", "-", "T", ":", ":", ".". */
+/** Where the 14 digits of "YYYY-MM-DDTHH:MM:SS" lie: a run of 4, then runs of 2, each followed by one of "--T::.". */
+const WHOLE_DIGIT_AT: readonly number[] = [0, 5, 8, 11, 14, 17];
 const WHOLE_SEPARATORS = '--T::.';
 
-/** How many fraction digits `s` has if it is "YYYY-MM-DDTHH:MM:SS.f…fZ" with 1 to 9 of them (all digits where digits
- * belong), else 0. */
-function fractionDigitsOf(s: string): number {
-  const digits = s.length - 21;
-  if (digits < 1 || digits > 9 || s.charCodeAt(s.length - 1) !== 0x5a /* Z */) return 0;
-  for (let k = 0; k < WHOLE_SEPARATORS.length; k++) if (s.charCodeAt(WHOLE_DIGIT_AT[2 * k + 1]!) !== WHOLE_SEPARATORS.charCodeAt(k)) return 0;
-  for (let r = 0; r < WHOLE_DIGIT_AT.length; r += 2) if (!allDigits(s, WHOLE_DIGIT_AT[r]!, WHOLE_DIGIT_AT[r + 1]!)) return 0;
-  return allDigits(s, 20, 20 + digits) ? digits : 0;
-}
-
-function allDigits(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+/** Whether `s` is "YYYY-MM-DDTHH:MM:SS.f…fZ" with 1 to 9 fraction digits, its separators where they belong (the digits
+ * are checked as they are read). */
+function hasClockShape(s: string): boolean {
+  const fractionDigits = s.length - 21;
+  if (fractionDigits < 1 || fractionDigits > 9 || s.charCodeAt(s.length - 1) !== 0x5a /* Z */) return false;
+  for (let k = 0; k < WHOLE_DIGIT_AT.length; k++) {
+    if (s.charCodeAt(WHOLE_DIGIT_AT[k]! + (k ? 2 : 4)) !== WHOLE_SEPARATORS.charCodeAt(k)) return false;
   }
   return true;
 }
 
-/** The number the digits of `s` in the runs [from, to) of `runs` spell, read one after another. */
-function digitsOf(s: string, runs: readonly number[]): number {
+/** The 14 date and time digits of `s` as one number (NaN if one is not a digit), read by the reports' own digit reader. */
+function wholeOf(s: string): number {
   let n = 0;
-  for (let r = 0; r < runs.length; r += 2) for (let i = runs[r]!; i < runs[r + 1]!; i++) n = n * 10 + (s.charCodeAt(i) - 0x30);
+  for (let k = 0; k < WHOLE_DIGIT_AT.length; k++) {
+    const width = k ? 2 : 4;
+    n = n * 10 ** width + digits(s, WHOLE_DIGIT_AT[k]!, width);
+  }
   return n;
 }
 

@@ -41,7 +41,7 @@ function secondsOf(iso: string): number {
 }
 
 /** The number written by `count` decimal digits at `from`, or NaN if one is not a digit. */
-function digits(s: string, from: number, count: number): number {
+export function digits(s: string, from: number, count: number): number {
   let n = 0;
   for (let i = from; i < from + count; i++) {
     const d = s.charCodeAt(i) - 48;
