@@ -129,7 +129,7 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
     const counts = !shard || owner === shard.index || shard.index === 0;
     let decoded = decodeFrame(frame);
     const acc = accounting[frame.input]!;
-    const atNs = (frame.sec - clock.baseSec) * 1e9 + frame.nsec;
+    const atNs = clock.instant(frame.sec, frame.nsec);
     if (decoded === 'ip-fragment') {
       // Fragment frames are accounted by the reassembler once their datagram's fate is known.
       const whole = fragments.offer(frame, atNs);
@@ -151,7 +151,7 @@ export async function runCapture(paths: string[], o: RunOptions, sink: RunSink, 
     frames++;
     if (frames % SWEEP_EVERY_FRAMES === 0) {
       peakOpen = Math.max(peakOpen, tracker.openCount);
-      tracker.sweep((frame.sec - clock!.baseSec) * 1e9 + frame.nsec);
+      tracker.sweep(clock!.instant(frame.sec, frame.nsec));
     }
     if (sink.frameDone) {
       bytesRead += capturedLength(frame) + 16;

@@ -1,4 +1,5 @@
 import { carriesSmtp } from '../analysis/run-capture.js';
+import { instantSince } from '../analysis/clock.js';
 import { SessionSlot } from '../analysis/session-slot.js';
 import { CaptureFiles } from '../capture/capture-files.js';
 import { CaptureInput } from '../capture/input.js';
@@ -52,7 +53,7 @@ export async function runStage(file: string, stage: Stage): Promise<StageCount> 
   let checksum = 0;
   const errors = await readFrames([new CaptureInput(file, 0, files)], (f) => {
     baseSec ??= f.sec;
-    const at = (f.sec - baseSec) * 1e9 + f.nsec;
+    const at = instantSince(baseSec, f.sec, f.nsec);
     const p = decodeFrame(f);
     if (typeof p !== 'string') {
       count.packets++;
