@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { instantSince } from '../analysis/clock.js';
 import { u32be, u32le } from '../capture/byte-reads.js';
 import { isPcapMagic } from '../capture/pcap.js';
 
@@ -80,7 +81,7 @@ class FloorTracker {
       const end = pos + RECORD_HEADER_BYTES + incl;
       if (end > have) break;
       if (this.firstSec < 0) this.firstSec = sec;
-      this.packet(d, pos + RECORD_HEADER_BYTES, incl, (sec - this.firstSec) * 1e9 + (this.nanos ? frac : frac * 1000));
+      this.packet(d, pos + RECORD_HEADER_BYTES, incl, instantSince(this.firstSec, sec, this.nanos ? frac : frac * 1000));
       pos = end;
     }
     return pos;
